@@ -1,0 +1,94 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * A MEP user's login. The cmx2api family takes it as `username` / `password` query parameters on
+ * every call (SPEC 2.2); the base URL is editable so a proxy or the local emulator can stand in.
+ */
+export class OpenMarketMepApi implements ICredentialType {
+	name = 'openMarketMepApi';
+
+	displayName = 'OpenMarket MEP API';
+
+	icon: Icon = { light: 'file:../icons/openMarketMep.svg', dark: 'file:../icons/openMarketMep.dark.svg' };
+
+	documentationUrl = 'https://github.com/openmarket-mep/n8n-nodes-openmarket-mep#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The MEP user name (the user needs the MEP roles of the operations you use)',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'API Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://cmx2api.openmarket.com',
+			description:
+				'Base URL of the MEP subscription, broadcast, variable and inject APIs. Change it only to go through a proxy or to use the local MEP emulator.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			qs: {
+				username: '={{$credentials.username}}',
+				password: '={{$credentials.password}}',
+			},
+		},
+	};
+
+	// A read-only call that needs a valid login. n8n's credential tester only sees the status code,
+	// so each rejection is reported with MEP's own documented text for it (statuses: emulator/assumptions).
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/subscriptionapi/getsubscriptioncollections',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'MEP answered: "Your username and/or password is incorrect. Check and try again." Check the username and password of this credential.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'The login works, but MEP answered "You do not have the necessary roles or permissions to perform the action": the test lists subscription collections, which needs the Subscriptions Manager or User role and "HTTP Subscription API user". Operations that need other roles may still work.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'Nothing answers MEP API calls at this API Base URL. Use https://cmx2api.openmarket.com, or your proxy or emulator address without a path.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,52 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+import { defaultCountryCodeOption, mobileNumberField } from '../../shared/descriptions';
+import { sendId, sendText } from '../../shared/fields';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Subscription ID',
+		name: 'subscription',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. A1B2C3D4E5F6',
+		description: 'The enabled subscription to add the number to',
+		routing: { send: { preSend: [sendId('subscription', 'subscription', 'Subscription ID')] } },
+	},
+	mobileNumberField('msisdn', 'msisdn', 'The number to subscribe.'),
+	{
+		displayName: 'Network',
+		name: 'network',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. ORANGEUK',
+		description:
+			'MEP operator code of the number\'s mobile network. Leave empty to send none: MEP then uses UNKNOWN and keeps any operator it already knows for the number. Needed for US standard-rate and premium messaging.',
+		routing: {
+			send: {
+				preSend: [
+					sendText('network', 'network', {
+						label: 'Network',
+						optional: true,
+						pattern: /^[A-Za-z0-9_]+$/,
+						patternHelp: 'MEP operator codes are letters and digits, such as ORANGEUK or CINGULARUS.',
+					}),
+				],
+			},
+		},
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [defaultCountryCodeOption],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['subscription'], operation: ['addUser'] } },
+	properties,
+);

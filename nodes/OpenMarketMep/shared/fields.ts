@@ -1,0 +1,113 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, PreSendAction } from 'n8n-workflow';
+import { MEP_ASSUMPTIONS } from './assumptions';
+import { fieldError } from './errors';
+import { MsisdnError, normaliseCountryCode, normaliseMsisdn } from './msisdn';
+import { fieldCheck } from './transport';
+
+export interface TextRules {
+	/** The field's label, as the user sees it. */
+	label: string;
+	/** MEP's documented character limit. */
+	maxLength?: number;
+	/** Values MEP accepts; `patternHelp` says it in words. */
+	pattern?: RegExp;
+	patternHelp?: string;
+	/** Leave the parameter out of the request when empty instead of failing. */
+	optional?: boolean;
+	/** Keep inner line breaks (message texts); single-line fields refuse them. */
+	multiline?: boolean;
+}
+
+function setQuery(options: IHttpRequestOptions, name: string, value: string | undefined): IHttpRequestOptions {
+	const qs = { ...(options.qs as IDataObject) };
+	if (value === undefined) delete qs[name];
+	else qs[name] = value;
+	return { ...options, qs };
+}
+
+function readParameter(context: IExecuteSingleFunctions, parameter: string): unknown {
+	return context.getNodeParameter(parameter, undefined, { extractValue: true });
+}
+
+/** Reads a text field, checks it against MEP's rules and sends it as query parameter `name`. */
+export function sendText(parameter: string, name: string, rules: TextRules): PreSendAction {
+	return fieldCheck(function (this: IExecuteSingleFunctions, options) {
+		const value = readParameter(this, parameter);
+		const fail = (problem: string, fix: string) =>
+			fieldError(this.getNode(), this.getItemIndex(), rules.label, problem, fix);
+		if (value !== undefined && value !== null && typeof value === 'object') {
+			throw fail(`a ${Array.isArray(value) ? 'list' : 'object'} was given instead of text`, 'Map a single value per item.');
+		}
+		const text = value === undefined || value === null ? '' : String(value).trim();
+		if (text === '') {
+			if (rules.optional) return setQuery(options, name, undefined);
+			throw fail('it is empty', `Fill in ${rules.label}, or check that the expression finds a value in this item.`);
+		}
+		if (!rules.multiline && /[\r\n\t]/.test(text)) {
+			throw fail(`"${text}" contains a line break or tab`, 'Remove line breaks; this field takes a single line.');
+		}
+		if (rules.maxLength !== undefined && [...text].length > rules.maxLength) {
+			throw fail(
+				`it is ${[...text].length} characters long; MEP allows at most ${rules.maxLength}`,
+				`Shorten it to ${rules.maxLength} characters or fewer.`,
+			);
+		}
+		if (rules.pattern && !rules.pattern.test(text)) {
+			throw fail(`"${text}" is not valid`, rules.patternHelp ?? 'Check the value against the field\'s help.');
+		}
+		return setQuery(options, name, text);
+	});
+}
+
+/** An MEP ID (subscription, collection, account, service …): trimmed, one token, alphanumeric. */
+export function sendId(parameter: string, name: string, label: string): PreSendAction {
+	return sendText(parameter, name, {
+		label,
+		pattern: MEP_ASSUMPTIONS.idPattern,
+		patternHelp: `MEP IDs are letters and digits, such as A1B2C3D4E5F6. Copy the ${label} from MEP without spaces or other characters.`,
+	});
+}
+
+/** Several MEP IDs (a comma-separated text or a list from an expression), sent comma-joined. */
+export function sendIdList(parameter: string, name: string, label: string): PreSendAction {
+	return fieldCheck(function (this: IExecuteSingleFunctions, options) {
+		const value = readParameter(this, parameter);
+		const fail = (problem: string, fix: string) =>
+			fieldError(this.getNode(), this.getItemIndex(), label, problem, fix);
+		const parts = (Array.isArray(value) ? value : String(value ?? '').split(/[,;\s]+/))
+			.map((part) => (part === null || part === undefined ? '' : String(part).trim()))
+			.filter((part) => part !== '');
+		if (parts.length === 0) {
+			throw fail('no ID was given', `Enter one or more ${label}, separated by commas.`);
+		}
+		const bad = parts.find((part) => !MEP_ASSUMPTIONS.idPattern.test(part));
+		if (bad !== undefined) {
+			throw fail(`"${bad}" is not an MEP ID`, 'MEP IDs are letters and digits, such as A1B2C3D4E5F6; separate several with commas.');
+		}
+		const ids = [...new Set(parts)];
+		const max = MEP_ASSUMPTIONS.maxSubscriptionsPerBroadcast;
+		if (ids.length > max) {
+			throw fail(`${ids.length} IDs were given; this node sends at most ${max} in one request`, 'Split the IDs over several items or broadcasts.');
+		}
+		return setQuery(options, name, ids.join(','));
+	});
+}
+
+/** Normalises the item's mobile number to MEP's msisdn (see msisdn.ts) and sends it as `name`. */
+export function sendMsisdn(parameter: string, name: string, label = 'Mobile Number'): PreSendAction {
+	return fieldCheck(function (this: IExecuteSingleFunctions, options) {
+		const raw = readParameter(this, parameter);
+		let field = 'Default Country Code';
+		try {
+			const countryCode = normaliseCountryCode(this.getNodeParameter('options.defaultCountryCode', ''));
+			field = label;
+			return setQuery(options, name, normaliseMsisdn(raw, countryCode));
+		} catch (error) {
+			if (!(error instanceof MsisdnError)) {
+				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
+			}
+			throw fieldError(this.getNode(), this.getItemIndex(), field, error.reason, error.fix);
+		}
+	});
+}

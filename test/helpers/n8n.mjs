@@ -1,0 +1,157 @@
+// Runs the built, bundled node from dist/ inside n8n-core's real WorkflowExecute + RoutingNode,
+// with a credentials helper that applies the credential's generic authentication the way n8n's
+// CLI does (n8n's own NodeTestHarness skips generic auth and is not published).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const userFolder = mkdtempSync(path.join(os.tmpdir(), 'mep-n8n-core-'));
+process.env.N8N_USER_FOLDER = userFolder; // n8n-core writes its config there on load
+process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
+
+const require = createRequire(import.meta.url);
+require('reflect-metadata');
+const { Workflow, NodeHelpers, ICredentialsHelper, isExpression } = require('n8n-workflow');
+const { WorkflowExecute, ExecutionLifecycleHooks, DirectoryLoader } = require('n8n-core');
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { OpenMarketMep } = require(path.join(root, 'dist/nodes/OpenMarketMep/OpenMarketMep.node.js'));
+const { OpenMarketMepApi } = require(path.join(root, 'dist/credentials/OpenMarketMepApi.credentials.js'));
+
+export const NODE_TYPE = 'n8n-nodes-openmarket-mep.openMarketMep';
+export const CREDENTIAL_TYPE = 'openMarketMepApi';
+
+export const nodeType = new OpenMarketMep();
+DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType); // adds "Request Options", as n8n's loader does
+export const credentialType = new OpenMarketMepApi();
+
+class CredentialsHelper extends ICredentialsHelper {
+	constructor(data) {
+		super();
+		this.data = data;
+	}
+	getParentTypes() {
+		return [];
+	}
+	isCredentialUsableByNode() {
+		return true;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	async authenticate(credentials, typeName, requestOptions, workflow, node) {
+		const { authenticate } = credentialType;
+		if (typeof authenticate === 'function') return authenticate(credentials, requestOptions);
+		const resolve = (value) =>
+			isExpression(value)
+				? String(workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') ?? '')
+				: value;
+		for (const [target, entries] of Object.entries(authenticate.properties)) {
+			requestOptions[target] ??= {};
+			for (const [key, value] of Object.entries(entries)) requestOptions[target][resolve(key)] = resolve(value);
+		}
+		return requestOptions;
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async getCredentials() {
+		return { getData: () => this.data };
+	}
+	async getDecrypted(_additionalData, _nodeCredentials, type) {
+		if (type !== CREDENTIAL_TYPE) throw new Error(`unknown credential type ${type}`);
+		return { ...this.data };
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	getCredentialsProperties() {
+		return credentialType.properties;
+	}
+}
+
+class NodeTypes {
+	getByName(name) {
+		return name === NODE_TYPE ? nodeType : undefined;
+	}
+	getByNameAndVersion(name, version) {
+		return NodeHelpers.getVersionedNodeType(this.getByName(name), version);
+	}
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/**
+ * Executes one OpenMarket MEP node on `items`.
+ * Returns { items (main output), errorItems (error output), error (a thrown node error), run }.
+ */
+export async function runNode({ parameters, items = [{ json: {} }], credentials, onError, settings = {} }) {
+	const node = {
+		id: 'mep-node',
+		name: 'OpenMarket MEP',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'MEP' } },
+		...(onError ? { onError } : {}),
+	};
+	const workflow = new Workflow({
+		id: 'test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new NodeTypes(),
+		settings: { timezone: 'Europe/Berlin', ...settings },
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'test', nodes: [node], connections: {} });
+	let finished;
+	const done = new Promise((resolve) => (finished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
+	const additionalData = {
+		executionId: '1',
+		credentialsHelper: new CredentialsHelper(credentials),
+		hooks,
+		restApiUrl: 'http://127.0.0.1/rest',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		variables: {},
+		userId: 'test-user',
+		logAiEvent: () => {},
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+	};
+	const runExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [{ node, data: { main: [items] }, source: null }],
+		},
+	};
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const run = await done;
+	const task = run.data.resultData.runData[node.name]?.[0];
+	const outputs = task?.data?.main ?? [];
+	return {
+		run,
+		items: outputs[0] ?? [],
+		errorItems: outputs[1] ?? [],
+		error: run.data.resultData.error,
+	};
+}
+
+/** The whole run as persisted text (what n8n would save), to scan for secrets. */
+export function serialiseRun(result) {
+	return JSON.stringify(result.run, (_key, value) => (value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value));
+}
