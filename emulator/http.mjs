@@ -1,0 +1,63 @@
+// Response writers for MEP's documented framing (SPEC 2.5, 8).
+import { latin1Bytes } from './xml.mjs';
+
+export const SERVER_HEADER = 'Apache-Coyote/1.1';
+
+/** A rejection or failure the route handlers throw; `send` turns it into a response. */
+export class MepReply extends Error {
+	constructor(status, body, { contentType = 'text/plain', headers = {} } = {}) {
+		super(typeof body === 'string' ? body : JSON.stringify(body));
+		this.status = status;
+		this.body = body;
+		this.contentType = contentType;
+		this.headers = headers;
+	}
+}
+
+/** XML success: 200, text/plain, chunked (no Content-Length), ISO-8859-1 bytes. */
+export function sendXml(res, xml, status = 200) {
+	res.writeHead(status, { 'Content-Type': 'text/plain', Server: SERVER_HEADER, 'Transfer-Encoding': 'chunked' });
+	res.end(latin1Bytes(xml));
+}
+
+/** Plain text with a Content-Length, e.g. `OK` (Content-Length: 2) or a rejection. */
+export function sendText(res, status, text, headers = {}) {
+	const bytes = latin1Bytes(text);
+	res.writeHead(status, { 'Content-Type': 'text/plain', Server: SERVER_HEADER, 'Content-Length': bytes.length, ...headers });
+	res.end(bytes);
+}
+
+export function sendJson(res, status, body, headers = {}) {
+	const bytes = Buffer.from(body === undefined ? '' : JSON.stringify(body), 'utf8');
+	res.writeHead(status, {
+		...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+		Server: SERVER_HEADER,
+		'Content-Length': bytes.length,
+		...headers,
+	});
+	res.end(bytes);
+}
+
+/**
+ * A 204 that carries a body, as MEP's variable delete does (SPEC 4.15). Node's http refuses a
+ * body on 204, so the bytes are written to the socket directly; the connection is closed after
+ * them because a client must ignore a 204 body and would read it as the next response.
+ */
+export function sendRaw204(res, text) {
+	const body = Buffer.from(text, 'latin1');
+	const head =
+		'HTTP/1.1 204 No Content OK\r\n' +
+		'Content-Type: text/plain\r\n' +
+		`Content-Length: ${body.length}\r\n` +
+		`Server: ${SERVER_HEADER}\r\n` +
+		`Date: ${new Date().toUTCString()}\r\n` +
+		'Connection: close\r\n\r\n';
+	res._mepRawStatus = 204;
+	const socket = res.socket;
+	socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body]), () => socket.end());
+}
+
+export function send(res, reply) {
+	if (reply.contentType === 'application/json') sendJson(res, reply.status, reply.body, reply.headers);
+	else sendText(res, reply.status, reply.body, reply.headers);
+}

@@ -1,0 +1,98 @@
+// SMS, MMS and service broadcasts (SPEC 4.3–4.5): validated, recorded, acknowledged with XML.
+import { LIMITS, SUCCESS } from '../assumptions.mjs';
+import { canAccessCollection, canUseGateway, canUseServiceCollection, newId, ROLES, ukTimestamp } from '../state.mjs';
+import { recordDocument } from '../xml.mjs';
+import { authenticate, booleanParameter, dateParameter, invalid, maxLength, reject, required, requireRoles } from './common.mjs';
+
+const GSM_BASIC =
+	'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM_EXTENSION = '^{}\\[~]|€\f';
+
+function broadcaster(state, query, type) {
+	const account = authenticate(state, query);
+	requireRoles(account, [ROLES.broadcastUser], [ROLES.broadcastType(type)]);
+	return account;
+}
+
+function subscriptionsParameter(state, account, query) {
+	const raw = required(query, 'subscriptions');
+	const ids = raw.split(',');
+	if (ids.length > LIMITS.maxSubscriptionsPerBroadcast) throw invalid('subscriptions', raw);
+	return ids.map((id) => {
+		const subscription = state.subscriptions.find((s) => s.id === id);
+		if (!subscription || !canAccessCollection(account, subscription.collection)) throw invalid('subscriptions', raw);
+		return subscription;
+	});
+}
+
+function gatewayParameter(state, account, query, type) {
+	const id = required(query, 'account');
+	const gateway = state.gatewayAccounts.find((g) => g.id === id && g.type === type);
+	if (!gateway) throw invalid('account', id);
+	if (!canUseGateway(account, id)) throw reject('missingRole', `System - Accounts: access to gateway account ${id}`);
+	return gateway;
+}
+
+/** Members of the enabled subscriptions, once each: a disabled subscription delivers nothing (SPEC 4.7). */
+function recipients(subscriptions) {
+	return new Set(subscriptions.filter((s) => s.enabled).flatMap((s) => s.members.map((m) => m.msisdn))).size;
+}
+
+function record(state, type, account, query, fields, subscriptions) {
+	const id = newId((candidate) => state.broadcasts.some((b) => b.id === candidate));
+	const parameters = Object.fromEntries([...query].filter(([name]) => name !== 'username' && name !== 'password'));
+	state.broadcasts.push({ id, type, username: account.username, at: ukTimestamp(), recipients: recipients(subscriptions), parameters, ...fields });
+	const ack = SUCCESS.broadcastAck(id);
+	return { xml: recordDocument(ack.root, ack.fields) };
+}
+
+function checkGsm(message, multipart) {
+	let units = 0;
+	for (const char of message) {
+		if (GSM_BASIC.includes(char)) units += 1;
+		else if (GSM_EXTENSION.includes(char)) units += 2;
+		else return false;
+	}
+	const { singlePartUnits, multipartUnits, maxParts } = LIMITS.sms;
+	return units <= (multipart ? multipartUnits * maxParts : singlePartUnits);
+}
+
+export const broadcastRoutes = {
+	'/broadcastapi/v1/createsmsbroadcast'(state, query) {
+		const account = broadcaster(state, query, 'SMS');
+		const subscriptions = subscriptionsParameter(state, account, query);
+		gatewayParameter(state, account, query, 'sms');
+		const name = maxLength('name', required(query, 'name'), LIMITS.broadcastName);
+		const message = required(query, 'message');
+		const characterSupport = query.get('charactersupport');
+		if (characterSupport !== null && !LIMITS.characterSupportValues.includes(characterSupport)) throw invalid('charactersupport', characterSupport);
+		const multipart = booleanParameter(query, 'multipart');
+		// With EL the final text is unknown, so MEP checks each message later instead (SPEC 4.3).
+		if (characterSupport === 'gsm' && !message.includes('${') && !checkGsm(message, multipart === true)) throw invalid('message', message);
+		return record(state, 'sms', account, query, { name, message }, subscriptions);
+	},
+
+	'/subscriptionapi/createmmsbroadcast'(state, query) {
+		const account = broadcaster(state, query, 'MMS');
+		if (!account.mmsCapable) throw reject('missingRole', 'an MMS-capable MEP account');
+		const subscriptions = subscriptionsParameter(state, account, query);
+		gatewayParameter(state, account, query, 'mms');
+		const name = maxLength('name', required(query, 'name'), LIMITS.broadcastName);
+		const contents = required(query, 'contents');
+		if (!/^https?:\/\/[^\s/]+\/\S*$/i.test(contents)) throw invalid('contents', contents);
+		dateParameter(query, 'senddate');
+		dateParameter(query, 'pickdate');
+		return record(state, 'mms', account, query, { name, contents }, subscriptions);
+	},
+
+	'/subscriptionapi/createservicebroadcast'(state, query) {
+		const account = broadcaster(state, query, 'Service');
+		const subscriptions = subscriptionsParameter(state, account, query);
+		const serviceId = required(query, 'serviceid');
+		const service = state.services.find((s) => s.id === serviceId);
+		if (!service || !canUseServiceCollection(account, service.serviceCollection)) throw invalid('serviceid', serviceId);
+		const name = maxLength('name', required(query, 'name'), LIMITS.broadcastName);
+		const sendDate = dateParameter(query, 'senddate');
+		return record(state, 'service', account, query, { name, serviceId, sendDate }, subscriptions);
+	},
+};

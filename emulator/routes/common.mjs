@@ -1,0 +1,67 @@
+// What every cmx2api route checks first: the login, roles, parameters (SPEC 2.2, 4.9, 8).
+import { LIMITS, REJECTIONS } from '../assumptions.mjs';
+import { MepReply } from '../http.mjs';
+import { hasAnyRole, hasRole } from '../state.mjs';
+
+export function reject(name, ...args) {
+	const entry = REJECTIONS[name];
+	return new MepReply(entry.status, entry.text(...args));
+}
+
+export const invalid = (parameter, value) => reject('invalidParameter', parameter, value);
+
+export function authenticate(state, query) {
+	const username = query.get('username');
+	const password = query.get('password');
+	const account = state.accounts.find((a) => a.username === username && a.password === password);
+	if (!username || !password || !account) throw reject('badCredentials');
+	return account;
+}
+
+/** A mandatory parameter; MEP names a missing one with the value `null`. */
+export function required(query, name) {
+	const value = query.get(name);
+	if (value === null) throw invalid(name, null);
+	if (value.trim() === '') throw invalid(name, value);
+	return value;
+}
+
+export function maxLength(name, value, max) {
+	if (value !== null && [...value].length > max) throw reject('tooLong', name, value);
+	return value;
+}
+
+export function msisdn(query, name) {
+	const value = required(query, name);
+	const { min, max } = LIMITS.msisdnDigits;
+	if (!/^[0-9]+$/.test(value) || value.length < min || value.length > max) throw invalid(name, value);
+	return value;
+}
+
+export function booleanParameter(query, name) {
+	const value = query.get(name);
+	if (value === null) return undefined;
+	if (value !== 'true' && value !== 'false') throw invalid(name, value);
+	return value === 'true';
+}
+
+/** `YYYY-MM-DD HH:MM:SS` (SPEC 2.4). */
+export function dateParameter(query, name) {
+	const value = query.get(name);
+	if (value === null) return undefined;
+	const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(value);
+	const valid =
+		match &&
+		+match[2] >= 1 && +match[2] <= 12 && +match[3] >= 1 && +match[3] <= 31 && +match[4] <= 23 && +match[5] <= 59 && +match[6] <= 59;
+	if (!valid) throw invalid(name, value);
+	return value;
+}
+
+/** Every role of one of the sets, e.g. [[Manager, User], [API user]] = (Manager or User) and API user. */
+export function requireRoles(account, ...sets) {
+	for (const set of sets) {
+		if (!hasAnyRole(account, set)) throw reject('missingRole', set.join(' or '));
+	}
+}
+
+export { hasRole };

@@ -1,0 +1,134 @@
+// Subscription API routes (SPEC 4.6–4.13); the two broadcasts under /subscriptionapi are in broadcast.mjs.
+import { LIMITS, SUCCESS } from '../assumptions.mjs';
+import { canAccessCollection, newId, ROLES, ukTimestamp } from '../state.mjs';
+import { listDocument } from '../xml.mjs';
+import { authenticate, booleanParameter, invalid, maxLength, msisdn, reject, required, requireRoles } from './common.mjs';
+
+const SUBSCRIPTION_ROLES = [
+	[ROLES.subscriptionsManager, ROLES.subscriptionsUser],
+	[ROLES.subscriptionApi],
+	[ROLES.viewUserDetails],
+];
+
+function subscriptionUser(state, query) {
+	const account = authenticate(state, query);
+	requireRoles(account, ...SUBSCRIPTION_ROLES);
+	return account;
+}
+
+/** A subscription the account may reach; unknown and inaccessible look alike (invalid parameter). */
+function findSubscription(state, account, query, name = 'subscription') {
+	const id = required(query, name);
+	const subscription = state.subscriptions.find((s) => s.id === id);
+	if (!subscription || !canAccessCollection(account, subscription.collection)) throw invalid(name, id);
+	return subscription;
+}
+
+function findCollection(state, account, query) {
+	const id = required(query, 'collection');
+	const collection = state.collections.find((c) => c.id === id);
+	if (!collection || !canAccessCollection(account, collection.id)) throw invalid('collection', id);
+	return collection;
+}
+
+const subscriptionFields = (s) => ({ id: s.id, name: s.name, description: s.description, collection: s.collection, enabled: s.enabled });
+
+function networkParameter(query) {
+	const network = query.get('network');
+	if (network === null || network === '') return undefined;
+	if (!/^[A-Za-z0-9_]+$/.test(network)) throw invalid('network', network);
+	return network.toUpperCase();
+}
+
+export const subscriptionRoutes = {
+	'/subscriptionapi/adduser'(state, query) {
+		const account = subscriptionUser(state, query);
+		const subscription = findSubscription(state, account, query);
+		const number = msisdn(query, 'msisdn');
+		const network = networkParameter(query);
+		if (!subscription.enabled) throw reject('subscriptionDisabledAdd');
+		// UNKNOWN (or nothing) never overwrites an operator MEP already knows (SPEC 2.7).
+		if (network && network !== 'UNKNOWN') state.networks[number] = network;
+		const known = state.networks[number] ?? 'UNKNOWN';
+		let member = subscription.members.find((m) => m.msisdn === number);
+		if (!member) {
+			member = { msisdn: number, network: known, startDate: ukTimestamp() };
+			subscription.members.push(member);
+		} else if (!SUCCESS.reAddAnswersSuccess) {
+			throw invalid('msisdn', number);
+		}
+		member.network = known;
+		return { xml: listDocument('users', 'user', [{ msisdn: number, network: known, enabled: true }]) };
+	},
+
+	'/subscriptionapi/removeuser'(state, query) {
+		const account = subscriptionUser(state, query);
+		const subscription = findSubscription(state, account, query);
+		const number = msisdn(query, 'msisdn');
+		if (!subscription.enabled) throw reject('subscriptionDisabledRemove');
+		const index = subscription.members.findIndex((m) => m.msisdn === number);
+		if (index === -1) return { xml: SUCCESS.removeUserNotSubscribed };
+		const [member] = subscription.members.splice(index, 1);
+		return { xml: listDocument('users', 'user', [{ msisdn: member.msisdn, network: member.network, enabled: false }]) };
+	},
+
+	'/subscriptionapi/viewsubscriptionusers'(state, query) {
+		const account = subscriptionUser(state, query);
+		const subscription = findSubscription(state, account, query);
+		const users = subscription.members.map((m) => ({ msisdn: m.msisdn, network: m.network, enabled: true, startDate: m.startDate }));
+		return { xml: listDocument('users', 'user', users) };
+	},
+
+	'/subscriptionapi/viewusersubscriptions'(state, query) {
+		const account = subscriptionUser(state, query);
+		const number = msisdn(query, 'msisdn');
+		const all = booleanParameter(query, 'all') ?? false;
+		const subscriptions = state.subscriptions.filter(
+			(s) => canAccessCollection(account, s.collection) && s.members.some((m) => m.msisdn === number) && (all || s.enabled),
+		);
+		return { xml: listDocument('subscriptions', 'subscription', subscriptions.map(subscriptionFields)) };
+	},
+
+	'/subscriptionapi/getsubscriptionsincollection'(state, query) {
+		const account = subscriptionUser(state, query);
+		const collection = findCollection(state, account, query);
+		const subscriptions = state.subscriptions.filter((s) => s.collection === collection.id);
+		return { xml: listDocument('subscriptions', 'subscription', subscriptions.map(subscriptionFields)) };
+	},
+
+	'/subscriptionapi/getsubscriptioncollections'(state, query) {
+		const account = subscriptionUser(state, query);
+		const collections = state.collections
+			.filter((c) => canAccessCollection(account, c.id))
+			.map((c) => ({ id: c.id, name: c.name, description: c.description ?? '', enabled: c.enabled !== false }));
+		return { xml: listDocument('collections', 'collection', collections) };
+	},
+
+	'/subscriptionapi/createsubscription'(state, query) {
+		const account = subscriptionUser(state, query);
+		const collection = findCollection(state, account, query);
+		const name = maxLength('name', required(query, 'name'), LIMITS.subscriptionName);
+		const description = maxLength('description', query.get('description'), LIMITS.subscriptionDescription) ?? '';
+		const subscription = {
+			id: newId((id) => state.subscriptions.some((s) => s.id === id)),
+			name,
+			description,
+			collection: collection.id,
+			enabled: true,
+			protected: false,
+			members: [],
+		};
+		state.subscriptions.push(subscription);
+		return { xml: listDocument('subscriptions', 'subscription', [subscriptionFields(subscription)]) };
+	},
+
+	'/subscriptionapi/disablesubscription'(state, query) {
+		const account = subscriptionUser(state, query);
+		const subscription = findSubscription(state, account, query);
+		if (subscription.protected) throw reject('subscriptionProtected');
+		if (!subscription.enabled) throw reject('subscriptionAlreadyDisabled');
+		subscription.enabled = false;
+		return { text: 'OK' };
+	},
+};
+

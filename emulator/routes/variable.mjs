@@ -1,0 +1,43 @@
+// Variables API (SPEC 4.14–4.15, 5): service and servicecoll scopes, keys case-insensitive.
+import { LIMITS } from '../assumptions.mjs';
+import { canUseServiceCollection } from '../state.mjs';
+import { authenticate, invalid, maxLength, required } from './common.mjs';
+
+/** Scope, owner and key of the variable a request names; the owner must belong to the account. */
+function variableAddress(state, query) {
+	const account = authenticate(state, query);
+	const scope = required(query, 'scope');
+	if (scope !== 'service' && scope !== 'servicecoll') throw invalid('scope', scope);
+	const id = required(query, 'id');
+	const owned =
+		scope === 'service'
+			? state.services.some((s) => s.id === id && canUseServiceCollection(account, s.serviceCollection))
+			: state.serviceCollections.some((c) => c.id === id && canUseServiceCollection(account, c.id));
+	if (!owned) throw invalid('id', id);
+	const key = required(query, 'key');
+	if (!LIMITS.variableKey.test(key)) throw invalid('key', key);
+	return { scope, id, key: key.toLowerCase() };
+}
+
+const same = (a) => (v) => v.scope === a.scope && v.id === a.id && v.key === a.key;
+
+export const variableRoutes = {
+	'/variableapi/set'(state, query) {
+		const address = variableAddress(state, query);
+		const value = query.get('value');
+		if (value === null) throw invalid('value', null);
+		maxLength('value', value, LIMITS.variableValue);
+		const existing = state.variables.find(same(address));
+		if (existing) existing.value = value;
+		else state.variables.push({ ...address, value });
+		return { text: 'OK' };
+	},
+
+	'/variableapi/delete'(state, query) {
+		const address = variableAddress(state, query);
+		const index = state.variables.findIndex(same(address));
+		if (index === -1) return { raw204: 'Variable did not exist' };
+		state.variables.splice(index, 1);
+		return { text: 'OK' };
+	},
+};

@@ -1,0 +1,42 @@
+// Serialises MEP's XML answers the way the documented examples look: ISO-8859-1 declaration,
+// 3-space indentation, `<description/>` for empty text, served as text/plain ISO-8859-1 bytes.
+import { SUCCESS } from './assumptions.mjs';
+
+export function escapeXml(value) {
+	return String(value)
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;')
+		.replace(/'/g, '&apos;');
+}
+
+function element(name, value, indent) {
+	const text = value === undefined || value === null ? '' : String(value);
+	return text === '' ? `${indent}<${name}/>` : `${indent}<${name}>${escapeXml(text)}</${name}>`;
+}
+
+/** A list answer: `<root>` holding one `<child>` per object, fields in the object's order. */
+export function listDocument(root, child, objects) {
+	const lines = [SUCCESS.declaration, `<${root}>`];
+	for (const object of objects) {
+		lines.push(`   <${child}>`);
+		for (const [name, value] of Object.entries(object)) lines.push(element(name, value, '      '));
+		lines.push(`   </${child}>`);
+	}
+	lines.push(`</${root}>`);
+	return `${lines.join('\n')}\n`;
+}
+
+/** A single-element answer such as the provisional broadcast acknowledgement. */
+export function recordDocument(root, fields) {
+	const lines = [SUCCESS.declaration, `<${root}>`];
+	for (const [name, value] of Object.entries(fields)) lines.push(element(name, value, '   '));
+	lines.push(`</${root}>`);
+	return `${lines.join('\n')}\n`;
+}
+
+/** ISO-8859-1 bytes; characters outside Latin-1 become "?", as Java's encoder does. */
+export function latin1Bytes(text) {
+	return Buffer.from(text.replace(/[^\u0000-\u00ff]/gu, '?'), 'latin1');
+}
