@@ -64,6 +64,14 @@ export const SUCCESS = {
 	declaration: '<?xml version="1.0" encoding="ISO-8859-1"?>',
 	/** removeuser for a non-member, byte for byte (SPEC 4.10, documented). */
 	removeUserNotSubscribed: '<?xml version="1.0" ?>\n<users>\n</users>\n',
+	/**
+	 * variableapi/delete of a missing variable: `204 No Content OK` with `Content-Type: text/plain`
+	 * and `Content-Length: 22` (documented). The documented body `Variable did not exist` is NOT
+	 * put on the wire by default: Apache-Coyote (MEP's server) voids 204 bodies, and Node's HTTP
+	 * parser fails on one ("Expected HTTP/"). startEmulator({ send204Body: true }) (CLI
+	 * --send-204-body) sends the bytes too; the fault `status204WithBody` does it per request.
+	 */
+	variableDidNotExist: { status: 204, reason: 'No Content OK', text: 'Variable did not exist', sendBodyByDefault: false },
 	/** Empty lists of the other list operations: root with no children, ISO-8859-1 declaration. */
 	emptyList: { documented: 'no; assumed (SPEC 7.11)' },
 	/** Re-adding a current member answers the normal adduser success (SPEC 7.12, assumed). */

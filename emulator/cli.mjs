@@ -14,12 +14,13 @@ const { values } = parseArgs({
 		'rate-limit': { type: 'string', default: '0' },
 		'random-seed': { type: 'string', default: '1' },
 		quiet: { type: 'boolean', default: false },
+		'send-204-body': { type: 'boolean', default: false },
 		help: { type: 'boolean', default: false },
 	},
 });
 
 if (values.help) {
-	process.stdout.write('Usage: npm run emulator -- [--port 8099] [--seed file.json] [--latency ms] [--jitter ms] [--rate-limit per-second] [--random-seed n] [--quiet]\n');
+	process.stdout.write('Usage: npm run emulator -- [--port 8099] [--seed file.json] [--latency ms] [--jitter ms] [--rate-limit per-second] [--random-seed n] [--send-204-body] [--quiet]\n');
 	process.exit(0);
 }
 
@@ -42,6 +43,7 @@ const emulator = await startEmulator({
 	rateLimit: number('rate-limit'),
 	randomSeed: number('random-seed'),
 	quiet: values.quiet,
+	send204Body: values['send-204-body'],
 });
 const demo = seed.accounts?.[0];
 process.stdout.write(

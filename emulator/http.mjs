@@ -39,14 +39,15 @@ export function sendJson(res, status, body, headers = {}) {
 }
 
 /**
- * A 204 that carries a body, as MEP's variable delete does (SPEC 4.15). Node's http refuses a
- * body on 204, so the bytes are written to the socket directly; the connection is closed after
- * them because a client must ignore a 204 body and would read it as the next response.
+ * MEP's 204 for a missing variable (SPEC 4.15): the documented status line and headers, written
+ * to the socket directly because Node's http would drop the Content-Length of a 204. With
+ * `withBody` the documented body follows. The connection is closed after it: the response is
+ * written outside Node's http, and a client would read a 204 body as the next response.
  */
-export function sendRaw204(res, text) {
+export function sendRaw204(res, { reason, text }, withBody) {
 	const body = Buffer.from(text, 'latin1');
 	const head =
-		'HTTP/1.1 204 No Content OK\r\n' +
+		`HTTP/1.1 204 ${reason}\r\n` +
 		'Content-Type: text/plain\r\n' +
 		`Content-Length: ${body.length}\r\n` +
 		`Server: ${SERVER_HEADER}\r\n` +
@@ -54,7 +55,8 @@ export function sendRaw204(res, text) {
 		'Connection: close\r\n\r\n';
 	res._mepRawStatus = 204;
 	const socket = res.socket;
-	socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body]), () => socket.end());
+	const bytes = withBody ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : Buffer.from(head, 'latin1');
+	socket.write(bytes, () => socket.end());
 }
 
 export function send(res, reply) {

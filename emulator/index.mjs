@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { FaultPlan, serveFault, serveRateLimited } from './faults.mjs';
 import { MepReply, send, sendJson, sendRaw204, sendText, sendXml } from './http.mjs';
-import { REJECTIONS } from './assumptions.mjs';
+import { REJECTIONS, SUCCESS } from './assumptions.mjs';
 import { broadcastRoutes } from './routes/broadcast.mjs';
 import { injectRoutes } from './routes/inject.mjs';
 import { invokeService } from './routes/invoke.mjs';
@@ -39,10 +39,12 @@ function readBody(req, limit = 1024 * 1024) {
 
 /**
  * Starts an emulator. Options: port (0 = a free one), host, seed (path or object; default the
- * demo seed), latencyMs, jitterMs, rateLimit (requests per second, 0 = none), randomSeed, quiet.
+ * demo seed), latencyMs, jitterMs, rateLimit (requests per second, 0 = none), randomSeed, quiet,
+ * send204Body (put the documented body of the variable-delete 204 on the wire; see assumptions).
  */
 export async function startEmulator(options = {}) {
 	const { port = 0, host = '127.0.0.1', seed = DEMO_SEED, latencyMs = 0, jitterMs = 0, rateLimit = 0, randomSeed = 1, quiet = true } = options;
+	const send204Body = options.send204Body ?? SUCCESS.variableDidNotExist.sendBodyByDefault;
 	const startSeed = loadSeed(seed);
 	let state = createState(startSeed);
 	const baseRule = latencyMs || jitterMs || rateLimit ? { route: '*', latencyMs, jitterMs, ...(rateLimit ? { rateLimit: { perSecond: rateLimit } } : {}) } : undefined;
@@ -96,7 +98,7 @@ export async function startEmulator(options = {}) {
 			if (req.method !== 'GET') throw new MepReply(REJECTIONS.methodNotAllowed.status, REJECTIONS.methodNotAllowed.text());
 			const result = CMX_ROUTES[route](state, url.searchParams);
 			if (result.xml !== undefined) return sendXml(res, result.xml);
-			if (result.raw204 !== undefined) return sendRaw204(res, result.raw204);
+			if (result.raw204 !== undefined) return sendRaw204(res, result.raw204, send204Body);
 			return sendText(res, 200, result.text);
 		} catch (error) {
 			if (error instanceof MepReply) return send(res, error);

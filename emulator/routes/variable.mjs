@@ -1,5 +1,5 @@
 // Variables API (SPEC 4.14–4.15, 5): service and servicecoll scopes, keys case-insensitive.
-import { LIMITS } from '../assumptions.mjs';
+import { LIMITS, SUCCESS } from '../assumptions.mjs';
 import { canUseServiceCollection } from '../state.mjs';
 import { authenticate, invalid, maxLength, required } from './common.mjs';
 
@@ -36,7 +36,7 @@ export const variableRoutes = {
 	'/variableapi/delete'(state, query) {
 		const address = variableAddress(state, query);
 		const index = state.variables.findIndex(same(address));
-		if (index === -1) return { raw204: 'Variable did not exist' };
+		if (index === -1) return { raw204: SUCCESS.variableDidNotExist };
 		state.variables.splice(index, 1);
 		return { text: 'OK' };
 	},
