@@ -4,4 +4,5 @@ export default {
 	testMatch: ['<rootDir>/test/**/*.test.mjs'],
 	transform: {},
 	testTimeout: 30000,
+	reporters: ['default', '<rootDir>/test/helpers/summary-reporter.cjs'],
 };

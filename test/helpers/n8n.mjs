@@ -9,12 +9,13 @@ import { fileURLToPath } from 'node:url';
 
 const userFolder = mkdtempSync(path.join(os.tmpdir(), 'mep-n8n-core-'));
 process.env.N8N_USER_FOLDER = userFolder; // n8n-core writes its config there on load
+process.env.N8N_LOG_LEVEL ??= 'silent'; // n8n-core's logger would print every node error
 process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
 
 const require = createRequire(import.meta.url);
 require('reflect-metadata');
 const { Workflow, NodeHelpers, ICredentialsHelper, isExpression } = require('n8n-workflow');
-const { WorkflowExecute, ExecutionLifecycleHooks, DirectoryLoader } = require('n8n-core');
+const { WorkflowExecute, ExecutionLifecycleHooks, DirectoryLoader, ExecuteContext, RoutingNode } = require('n8n-core');
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { OpenMarketMep } = require(path.join(root, 'dist/nodes/OpenMarketMep/OpenMarketMep.node.js'));
@@ -72,8 +73,11 @@ class CredentialsHelper extends ICredentialsHelper {
 }
 
 class NodeTypes {
+	constructor(types) {
+		this.types = types;
+	}
 	getByName(name) {
-		return name === NODE_TYPE ? nodeType : undefined;
+		return this.types[name];
 	}
 	getByNameAndVersion(name, version) {
 		return NodeHelpers.getVersionedNodeType(this.getByName(name), version);
@@ -83,37 +87,10 @@ class NodeTypes {
 	}
 }
 
-/**
- * Executes one OpenMarket MEP node on `items`.
- * Returns { items (main output), errorItems (error output), error (a thrown node error), run }.
- */
-export async function runNode({ parameters, items = [{ json: {} }], credentials, onError, settings = {} }) {
-	const node = {
-		id: 'mep-node',
-		name: 'OpenMarket MEP',
-		type: NODE_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'MEP' } },
-		...(onError ? { onError } : {}),
-	};
-	const workflow = new Workflow({
-		id: 'test',
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: new NodeTypes(),
-		settings: { timezone: 'Europe/Berlin', ...settings },
-	});
-	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'test', nodes: [node], connections: {} });
-	let finished;
-	const done = new Promise((resolve) => (finished = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
-	const additionalData = {
+function baseAdditionalData(credentials) {
+	return {
 		executionId: '1',
 		credentialsHelper: new CredentialsHelper(credentials),
-		hooks,
 		restApiUrl: 'http://127.0.0.1/rest',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',
 		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
@@ -127,6 +104,39 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 		logAiEvent: () => {},
 		setExecutionStatus: () => {},
 		sendDataToUI: () => {},
+	};
+}
+
+/**
+ * Executes one OpenMarket MEP node on `items`.
+ * Returns { items (main output), errorItems (error output), error (a thrown node error), run }.
+ */
+export async function runNode({ parameters, items = [{ json: {} }], credentials, onError, settings = {}, type = nodeType }) {
+	const node = {
+		id: 'mep-node',
+		name: 'OpenMarket MEP',
+		type: type.description.name,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'MEP' } },
+		...(onError ? { onError } : {}),
+	};
+	const workflow = new Workflow({
+		id: 'test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new NodeTypes({ [type.description.name]: type }),
+		settings: { timezone: 'Europe/Berlin', ...settings },
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'test', nodes: [node], connections: {} });
+	let finished;
+	const done = new Promise((resolve) => (finished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
+	const additionalData = {
+		...baseAdditionalData(credentials),
+		hooks,
 	};
 	const runExecutionData = {
 		startData: {},
@@ -154,4 +164,48 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 /** The whole run as persisted text (what n8n would save), to scan for secrets. */
 export function serialiseRun(result) {
 	return JSON.stringify(result.run, (_key, value) => (value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value));
+}
+
+/**
+ * Runs the credential's `test` request as n8n's CredentialsTesterService does
+ * (packages/cli/src/services/credentials-tester.service.ts): a RoutingNode over a throwaway node
+ * whose only property routes that request, then a failure mapped to the message the user sees
+ * (the matching `rules` entry, else the HTTP status text).
+ */
+export async function testCredential(credentials) {
+	const { test } = credentialType;
+	const testNodeType = {
+		description: {
+			displayName: 'Temp',
+			name: 'credentialTest',
+			group: ['transform'],
+			version: 1,
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
+		},
+	};
+	const node = { id: 'temp', name: 'Temp-Node', type: 'credentialTest', typeVersion: 1, position: [0, 0], parameters: {}, credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'MEP' } } };
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new NodeTypes({ credentialTest: testNodeType }) });
+	const inputData = { main: [[{ json: {} }]] };
+	const context = new ExecuteContext(workflow, node, baseAdditionalData(credentials), 'internal', { resultData: { runData: {} } }, 0, [], inputData, { node, data: {}, source: null }, []);
+	const decrypted = { id: '1', name: 'MEP', type: CREDENTIAL_TYPE, data: { ...credentials } };
+	try {
+		await new RoutingNode(context, testNodeType, decrypted).runNode();
+	} catch (error) {
+		const response = error.cause?.response;
+		if (response) {
+			const rule = test.rules?.find((r) => r.type === 'responseCode' && r.properties.value === response.status);
+			if (rule) return { status: 'Error', message: rule.properties.message };
+			if (response.status < 199 || response.status > 299) {
+				return { status: 'Error', message: response.statusText || `Received HTTP status code: ${response.status}` };
+			}
+		} else if (error.cause?.code) {
+			return { status: 'Error', message: error.cause.code };
+		}
+		return { status: 'Error', message: error.message };
+	}
+	return { status: 'OK', message: 'Connection successful!' };
 }

@@ -1,14 +1,16 @@
 // Loads one of the node's TypeScript modules for unit tests: esbuild bundles it (with
 // fast-xml-parser, as the published build does) into a temporary CommonJS file.
 import { buildSync } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const outdir = mkdtempSync(path.join(os.tmpdir(), 'mep-unit-'));
+// Inside node_modules so the bundle resolves n8n-workflow from the project.
+const cache = path.join(root, 'node_modules/.cache');
+mkdirSync(cache, { recursive: true });
+const outdir = mkdtempSync(path.join(cache, 'mep-unit-'));
 process.on('exit', () => rmSync(outdir, { recursive: true, force: true }));
 const require = createRequire(import.meta.url);
 

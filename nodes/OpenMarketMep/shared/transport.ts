@@ -28,6 +28,48 @@ export const MEP_REQUEST_DEFAULTS = {
 const deferredFailures = new WeakMap<object, Error>();
 
 /**
+ * Holds every item's request until all items of the run have passed their field checks, so a bad
+ * value in item 7 stops the node before item 0 is sent (a re-run then repeats nothing). Only when
+ * the node stops on errors and sends without batching: with Continue On Fail items fail alone, and
+ * batching sends early batches before later items are even read.
+ */
+class ItemGate {
+	private arrived = 0;
+
+	failure?: Error;
+
+	readonly open: Promise<void>;
+
+	private release!: () => void;
+
+	constructor(private readonly expected: number) {
+		this.open = new Promise((resolve) => (this.release = resolve));
+		if (expected <= 0) this.release();
+	}
+
+	arrive(failure?: Error) {
+		this.failure ??= failure;
+		this.arrived += 1;
+		if (this.arrived >= this.expected) this.release();
+	}
+}
+
+const gates = new WeakMap<object, ItemGate>();
+
+function gateFor(context: IExecuteSingleFunctions): ItemGate | undefined {
+	if (context.continueOnFail()) return undefined;
+	const batching = context.getNodeParameter('requestOptions.batching.batch', {}) as IDataObject;
+	if (Number(batching.batchSize) > 0 && Number(batching.batchInterval) > 0) return undefined;
+	const run = context.getExecuteData(); // one object per node run, shared by its items
+	let gate = gates.get(run);
+	if (!gate) {
+		gate = new ItemGate(run.data.main?.[0]?.length ?? 0);
+		gates.set(run, gate);
+	}
+	return gate;
+}
+
+/**
  * Wraps a field's preSend check. Without Continue On Fail a bad value stops the node at once; with
  * it, the failure is handed to executeMepRequest so the item fails alone, paired to its input, and
  * nothing is sent for it.
@@ -44,7 +86,10 @@ export function fieldCheck(
 				error instanceof NodeOperationError
 					? error
 					: new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
-			if (!this.continueOnFail()) throw failure;
+			if (!this.continueOnFail()) {
+				gateFor(this)?.arrive(failure);
+				throw failure;
+			}
 			deferredFailures.set(options, failure);
 			return options;
 		}
@@ -66,6 +111,12 @@ export async function executeMepRequest(
 	try {
 		const deferred = deferredFailures.get(requestData.options);
 		if (deferred) throw deferred;
+		const gate = gateFor(this);
+		if (gate) {
+			gate.arrive();
+			await gate.open;
+			if (gate.failure) throw gate.failure; // another item's bad field: send nothing
+		}
 		return await this.makeRoutingRequest(requestData);
 	} catch (caught) {
 		const error = await asNodeError(this, caught);

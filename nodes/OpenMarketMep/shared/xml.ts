@@ -44,7 +44,7 @@ export function decodeMepBody(body: unknown, contentType?: string): string {
 	return decoder.decode(bytes);
 }
 
-function textDecoderFor(charset: string): TextDecoder | undefined {
+function textDecoderFor(charset: string): { decode(bytes: Uint8Array): string } | undefined {
 	try {
 		return new TextDecoder(charset);
 	} catch {

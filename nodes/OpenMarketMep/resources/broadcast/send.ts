@@ -14,7 +14,7 @@ const checkSmsMessage = fieldCheck(function (this: IExecuteSingleFunctions, opti
 	const message = String((options.qs as { message?: string }).message ?? '');
 	const gsmOnly = this.getNodeParameter('smsOptions.gsmOnly', false) as boolean;
 	if (!gsmOnly || message.includes('${')) return options;
-	const multipart = this.getNodeParameter('smsOptions.multipart', undefined) as boolean | undefined;
+	const multipart = this.getNodeParameter('smsOptions.multipart', false) as boolean;
 	const { singlePartUnits, multipartUnits, maxParts } = MEP_ASSUMPTIONS.sms;
 	const fail = (problem: string, fix: string) => fieldError(this.getNode(), this.getItemIndex(), 'Message', problem, fix);
 	const measured = gsmUnits(message);

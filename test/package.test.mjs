@@ -1,0 +1,59 @@
+// The published shape: what n8n's loader, linter and verification expect of a community package.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import { root } from './helpers/paths.mjs';
+import { nodeType } from './helpers/n8n.mjs';
+
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+test('package.json follows n8n community package rules', () => {
+	expect(pkg.name).toBe('n8n-nodes-openmarket-mep');
+	expect(pkg.keywords).toContain('n8n-community-node-package');
+	expect(pkg.license).toBe('MIT');
+	expect(pkg.files).toEqual(['dist']);
+	expect(pkg.dependencies).toBeUndefined();
+	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	expect(pkg.n8n).toEqual({
+		n8nNodesApiVersion: 1,
+		strict: true,
+		credentials: ['dist/credentials/OpenMarketMepApi.credentials.js'],
+		nodes: ['dist/nodes/OpenMarketMep/OpenMarketMep.node.js'],
+	});
+	for (const script of ['preinstall', 'install', 'postinstall']) expect(pkg.scripts[script]).toBeUndefined();
+});
+
+test('dist holds the bundled entry points, codex and icons, and requires nothing but n8n-workflow', async () => {
+	const files = (await fg(['dist/**/*'], { cwd: root })).sort();
+	expect(files).toEqual([
+		'dist/credentials/OpenMarketMepApi.credentials.js',
+		'dist/icons/openMarketMep.dark.svg',
+		'dist/icons/openMarketMep.svg',
+		'dist/nodes/OpenMarketMep/OpenMarketMep.node.js',
+		'dist/nodes/OpenMarketMep/OpenMarketMep.node.json',
+		'dist/package.json',
+	]);
+	for (const file of files.filter((f) => f.endsWith('.js'))) {
+		const source = readFileSync(path.join(root, file), 'utf8');
+		const requires = new Set([...source.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]));
+		expect([...requires].filter((name) => name !== 'n8n-workflow')).toEqual([]);
+	}
+	const light = readFileSync(path.join(root, 'dist/icons/openMarketMep.svg'), 'utf8');
+	const dark = readFileSync(path.join(root, 'dist/icons/openMarketMep.dark.svg'), 'utf8');
+	expect(light).not.toBe(dark);
+});
+
+test('the node description uses n8n\'s conventions', () => {
+	const { description } = nodeType;
+	expect(description.name).toBe('openMarketMep');
+	expect(description.usableAsTool).toBe(true);
+	expect(description.subtitle).toBeTruthy();
+	const operations = description.properties.filter((p) => p.name === 'operation');
+	for (const operation of operations.flatMap((p) => p.options)) {
+		expect(operation.name).toMatch(/^[A-Z][a-z]*( [A-Z][a-z']*)*$/);
+		expect(operation.action).toBeTruthy();
+	}
+	const codex = JSON.parse(readFileSync(path.join(root, 'dist/nodes/OpenMarketMep/OpenMarketMep.node.json'), 'utf8'));
+	expect(codex.categories).toEqual(['Communication']);
+	expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\//);
+});
