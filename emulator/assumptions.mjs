@@ -142,11 +142,3 @@ export const FAULT_BODIES = {
 	status503: 'Service Temporarily Unavailable',
 	rateLimited: 'Too many requests. Slow down and try again.',
 };
-
-/** A table for the README: what is documented and what is assumed. */
-export function assumptionRows() {
-	const rows = [];
-	for (const [name, entry] of Object.entries(REJECTIONS)) rows.push([`rejection: ${name}`, `${entry.status} \`${entry.text('<parameter>', '<value>')}\``, entry.documented]);
-	for (const [name, entry] of Object.entries(INVOKE)) if (entry && entry.documented) rows.push([`invoke: ${name}`, `${entry.status} code ${entry.code}`, entry.documented]);
-	return rows;
-}
