@@ -108,14 +108,17 @@ describe('Continue On Fail', () => {
 });
 
 test('non-ASCII data round-trips from MEP\'s ISO-8859-1 answer', async () => {
+	// A number whose operator MEP knows by a Latin-1 name: the answer carries it as byte 0xD3.
+	const seed = mep.emulator.state();
+	seed.accounts = seed.accounts.map((account) => ({ ...account, password: account.username === 'demo' ? DEMO.password : 'x' }));
+	seed.networks['447700900765'] = 'TELEFÓNICA_ÑÜ';
+	mep.emulator.reset(seed);
 	const { items } = await runNode({
-		parameters: addUser({ network: 'ORANGEUK' }),
-		items: [{ json: { subscription: '5F0A3B8C1E6D', phone: '447700900765' } }],
+		parameters: addUser(),
+		items: [{ json: { subscription: 'B2C3D4E5F6A1', phone: '447700900765' } }],
 		credentials: mep.credentials(),
 	});
-	expect(items[0].json).toEqual({ msisdn: '447700900765', network: 'ORANGEUK', enabled: true });
-	// The seed's "Señor Ñandú Openings" (Latin-1 bytes) is read back intact by the emulator's own state.
-	expect(mep.emulator.state().subscriptions.find((s) => s.id === '5F0A3B8C1E6D').name).toBe('Señor Ñandú Openings');
+	expect(items[0].json).toEqual({ msisdn: '447700900765', network: 'TELEFÓNICA_ÑÜ', enabled: true });
 });
 
 test('the password appears nowhere in the run data or the errors', async () => {
