@@ -1,14 +1,18 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	IHttpRequestOptions,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
 
+const trimSlash = (url: unknown) => String(url ?? '').replace(/\/+$/, '');
+
 /**
  * A MEP user's login. The cmx2api family takes it as `username` / `password` query parameters on
- * every call (SPEC 2.2); the base URL is editable so a proxy or the local emulator can stand in.
+ * every call; Invoke Service takes the same login as HTTP Basic (SPEC 2.2). The base URLs are
+ * editable so a proxy or the local emulator can stand in.
  */
 export class OpenMarketMepApi implements ICredentialType {
 	name = 'openMarketMepApi';
@@ -44,17 +48,34 @@ export class OpenMarketMepApi implements ICredentialType {
 			description:
 				'Base URL of the MEP subscription, broadcast, variable and inject APIs. Change it only to go through a proxy or to use the local MEP emulator.',
 		},
+		{
+			displayName: 'Invoke Service URL (Production)',
+			name: 'serviceManagerUrl',
+			type: 'string',
+			default: 'https://servicemanager.openmarket.com',
+			description: 'Base URL of Invoke Service in production',
+		},
+		{
+			displayName: 'Invoke Service URL (Customer Integration Environment)',
+			name: 'cieUrl',
+			type: 'string',
+			default: 'https://servicemanager-cie.openmarket.com',
+			description:
+				'Base URL of Invoke Service in the Customer Integration Environment, which validates requests like production but never runs the service',
+		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			qs: {
-				username: '={{$credentials.username}}',
-				password: '={{$credentials.password}}',
-			},
-		},
-	};
+	/** Basic auth for the Invoke Service hosts, query-string credentials for everything else. */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const target = `${trimSlash(requestOptions.baseURL)}${requestOptions.url ?? ''}`;
+		const invokeHosts = [credentials.serviceManagerUrl, credentials.cieUrl].map(trimSlash).filter((url) => url !== '');
+		const username = String(credentials.username ?? '');
+		const password = String(credentials.password ?? '');
+		if (invokeHosts.some((base) => target.startsWith(`${base}/`))) {
+			return { ...requestOptions, auth: { username, password } };
+		}
+		return { ...requestOptions, qs: { ...(requestOptions.qs ?? {}), username, password } };
+	}
 
 	// A read-only call that needs a valid login. n8n's credential tester only sees the status code,
 	// so each rejection is reported with MEP's own documented text for it (statuses: emulator/assumptions).

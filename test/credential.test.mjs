@@ -10,7 +10,20 @@ test('describes a username, a password field and an editable API base URL', () =
 	const fields = Object.fromEntries(credentialType.properties.map((p) => [p.name, p]));
 	expect(fields.password.typeOptions).toEqual({ password: true });
 	expect(fields.baseUrl.default).toBe('https://cmx2api.openmarket.com');
-	expect(credentialType.authenticate.properties.qs).toEqual({ username: '={{$credentials.username}}', password: '={{$credentials.password}}' });
+	expect(fields.serviceManagerUrl.default).toBe('https://servicemanager.openmarket.com');
+	expect(fields.cieUrl.default).toBe('https://servicemanager-cie.openmarket.com');
+});
+
+test('authenticates cmx2api calls in the query string and Invoke Service calls with Basic auth', async () => {
+	const credentials = { ...DEMO, baseUrl: 'https://cmx2api.openmarket.com', serviceManagerUrl: 'https://servicemanager.openmarket.com/', cieUrl: 'https://servicemanager-cie.openmarket.com' };
+	const cmx = await credentialType.authenticate(credentials, { baseURL: 'https://cmx2api.openmarket.com', url: '/subscriptionapi/adduser', qs: { msisdn: '1' } });
+	expect(cmx.qs).toEqual({ msisdn: '1', username: 'demo', password: DEMO.password });
+	expect(cmx.auth).toBeUndefined();
+	for (const baseURL of ['https://servicemanager.openmarket.com', 'https://servicemanager-cie.openmarket.com']) {
+		const invoke = await credentialType.authenticate(credentials, { baseURL, url: '/service/v1/invokeService/X', method: 'POST' });
+		expect(invoke.auth).toEqual({ username: 'demo', password: DEMO.password });
+		expect(invoke.qs).toBeUndefined();
+	}
 });
 
 test('a valid login passes, with a read-only call that lists collections', async () => {

@@ -1,6 +1,9 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { getSubscriptions, searchCollections, searchSubscriptions } from './listSearch';
 import { broadcastDescription } from './resources/broadcast';
+import { messageDescription } from './resources/message';
+import { serviceDescription } from './resources/service';
 import { subscriptionDescription } from './resources/subscription';
 import { variableDescription } from './resources/variable';
 import { executeMepRequest, MEP_REQUEST_DEFAULTS } from './shared/transport';
@@ -13,7 +16,7 @@ export class OpenMarketMep implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage SMS subscriptions, send broadcasts and set variables in OpenMarket MEP',
+		description: 'Manage SMS subscriptions, send broadcasts, set variables, inject messages and invoke services in OpenMarket MEP',
 		defaults: { name: 'OpenMarket MEP' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -30,6 +33,8 @@ export class OpenMarketMep implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Broadcast', value: 'broadcast' },
+					{ name: 'Message', value: 'message' },
+					{ name: 'Service', value: 'service' },
 					{ name: 'Subscription', value: 'subscription' },
 					{ name: 'Variable', value: 'variable' },
 				],
@@ -39,7 +44,14 @@ export class OpenMarketMep implements INodeType {
 			},
 			...subscriptionDescription,
 			...broadcastDescription,
+			...messageDescription,
+			...serviceDescription,
 			...variableDescription,
 		],
+	};
+
+	methods = {
+		listSearch: { searchCollections, searchSubscriptions },
+		loadOptions: { getSubscriptions },
 	};
 }

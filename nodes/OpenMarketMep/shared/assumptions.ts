@@ -18,6 +18,12 @@ export const MEP_ASSUMPTIONS = {
 	/** SPEC 4.3: GSM 03.38 lengths MEP presumably checks at submit time without EL. */
 	sms: { singlePartUnits: 160, multipartUnits: 153, maxParts: 6 },
 
+	/** SPEC 4.1: the request-ID header's name is undocumented; the first header that looks like one. */
+	invokeRequestIdHeader: /^(x-)?(om-)?request-?id$/i,
+
+	/** SPEC 4.1/7.4: Invoke Service variable keys' character set and length are undocumented. */
+	invokeVariableKey: /^[A-Za-z0-9_.-]{1,100}$/,
+
 	/** SPEC 2.5/7.1: the plain-text rejection texts are documented on adduser; we expect them everywhere. */
 	rejectionPrefixes: [
 		'Your username and/or password is incorrect',

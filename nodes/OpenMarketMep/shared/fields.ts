@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, PreSendAction } from 'n8n-workflow';
 import { MEP_ASSUMPTIONS } from './assumptions';
 import { fieldError } from './errors';
+import { DateError, mepDateTime, toInstant } from './dates';
 import { MsisdnError, normaliseCountryCode, normaliseMsisdn } from './msisdn';
 import { fieldCheck } from './transport';
 
@@ -108,6 +109,22 @@ export function sendMsisdn(parameter: string, name: string, label = 'Mobile Numb
 				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
 			}
 			throw fieldError(this.getNode(), this.getItemIndex(), field, error.reason, error.fix);
+		}
+	});
+}
+
+/** A date-time field (workflow time zone unless it says otherwise), sent as MEP's UK time. */
+export function sendDateTime(parameter: string, name: string, label: string): PreSendAction {
+	return fieldCheck(function (this: IExecuteSingleFunctions, options) {
+		const value = readParameter(this, parameter);
+		if (value === undefined || value === null || String(value).trim() === '') return setQuery(options, name, undefined);
+		try {
+			return setQuery(options, name, mepDateTime(toInstant(value, this.getTimezone())));
+		} catch (error) {
+			if (!(error instanceof DateError)) {
+				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
+			}
+			throw fieldError(this.getNode(), this.getItemIndex(), label, error.message, 'Pick a date with the date picker, or give an ISO date such as 2026-04-05T13:00:00.');
 		}
 	});
 }

@@ -5,6 +5,7 @@ import type {
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	IHttpRequestOptions,
+	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 	JsonObject,
@@ -13,6 +14,7 @@ import type {
 } from 'n8n-workflow';
 import { CREDENTIAL_TYPE, isMepRejectionText, mepAnswerError, scrubSecrets } from './errors';
 import type { MepAnswer } from './errors';
+import { MEP_ROLES } from './roles';
 import { decodeMepBody, MepFormatError } from './xml';
 
 /** What every cmx2api call shares (SPEC 2.2–2.5): GET, raw bytes to decode ourselves, our own error handling. */
@@ -157,7 +159,7 @@ async function asNodeError(context: IExecuteSingleFunctions, caught: unknown): P
 }
 
 /** Maps one accepted MEP answer to the node's output items for that input item. */
-export type AnswerMapper = (answer: MepAnswer) => IDataObject[];
+export type AnswerMapper = (answer: MepAnswer, context: IExecuteSingleFunctions) => IDataObject[];
 
 /**
  * The single postReceive of every cmx2api operation: decode the bytes, turn rejections into
@@ -181,7 +183,7 @@ export function mepOutput(mapper: AnswerMapper): PostReceiveAction {
 		}
 		let results: IDataObject[];
 		try {
-			results = mapper(answer);
+			results = mapper(answer, this);
 		} catch (error) {
 			if (!(error instanceof MepFormatError)) {
 				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
@@ -196,4 +198,29 @@ export function mepOutput(mapper: AnswerMapper): PostReceiveAction {
 function markAnswer(error: NodeApiError): NodeApiError {
 	error.context = { ...error.context, mepAnswer: true };
 	return error;
+}
+
+/**
+ * One cmx2api GET outside an item's run, for list searches and dropdowns: same login, decoding
+ * and error handling as the operations, answering the decoded text.
+ */
+export async function mepGet(this: ILoadOptionsFunctions, url: string, qs: IDataObject = {}): Promise<string> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+		...MEP_REQUEST_DEFAULTS,
+		baseURL: String(credentials.baseUrl ?? '').replace(/\/+$/, ''),
+		url,
+		qs,
+		returnFullResponse: true,
+	})) as IN8nHttpFullResponse;
+	const text = decodeMepBody(response.body, String((response.headers as IDataObject)['content-type'] ?? ''));
+	if (response.statusCode < 200 || response.statusCode > 299 || isMepRejectionText(text)) {
+		const secrets = [credentials.password as string, credentials.username as string];
+		throw new NodeApiError(this.getNode(), { message: scrubSecrets(text, secrets) } as JsonObject, {
+			message: `MEP refused to list: ${scrubSecrets(text, secrets).slice(0, 300)}`,
+			description: `Listing needs ${MEP_ROLES.subscription}. You can still enter the ID directly (By ID).`,
+			httpCode: String(response.statusCode),
+		});
+	}
+	return text;
 }

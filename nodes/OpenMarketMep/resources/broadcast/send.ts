@@ -2,7 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 import { MEP_ASSUMPTIONS } from '../../shared/assumptions';
 import { fieldError } from '../../shared/errors';
-import { sendId, sendIdList, sendText } from '../../shared/fields';
+import { sendDateTime, sendId, sendIdList, sendText } from '../../shared/fields';
 import { gsmUnits } from '../../shared/gsm';
 import { fieldCheck } from '../../shared/transport';
 
@@ -36,13 +36,15 @@ const checkSmsMessage = fieldCheck(function (this: IExecuteSingleFunctions, opti
 
 const properties: INodeProperties[] = [
 	{
-		displayName: 'Subscription IDs',
+		displayName: 'Subscription Names or IDs',
 		name: 'subscriptions',
-		type: 'string',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getSubscriptions' },
 		required: true,
-		default: '',
-		placeholder: 'e.g. A1B2C3D4E5F6, B2C3D4E5F6A1',
-		description: 'The subscriptions whose members receive the broadcast, separated by commas (or a list from an expression)',
+		default: [],
+		description:
+			'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'The subscriptions whose members receive the broadcast; an expression may give a list or IDs separated by commas',
 		routing: { send: { preSend: [sendIdList('subscriptions', 'subscriptions', 'Subscription IDs')] } },
 	},
 	{
@@ -112,6 +114,125 @@ const properties: INodeProperties[] = [
 				},
 			},
 		],
+	},
+
+	{
+		displayName: 'MMS broadcasts are only available in the United States, United Kingdom, Ireland and Australia, and need an MMS-capable MEP account',
+		name: 'mmsNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { broadcastType: ['mms'] } },
+	},
+	{
+		displayName: 'Gateway Account ID',
+		name: 'account',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. A4B5C6D7E8F9',
+		description: 'API ID of the MMS gateway account OpenMarket issued for MEP MMS',
+		displayOptions: { show: { broadcastType: ['mms'] } },
+		routing: { send: { preSend: [sendId('account', 'account', 'Gateway Account ID')] } },
+	},
+	{
+		displayName: 'Contents ZIP URL',
+		name: 'contents',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. https://example.com/happyday.zip',
+		description: 'Where MEP downloads the MMS contents (a ZIP built to OpenMarket\'s MMS rules). MEP fetches it as soon as the request arrives, so it must already be there.',
+		displayOptions: { show: { broadcastType: ['mms'] } },
+		routing: {
+			send: {
+				preSend: [
+					sendText('contents', 'contents', {
+						label: 'Contents ZIP URL',
+						pattern: /^https?:\/\/[^\s/]+\/\S*$/i,
+						patternHelp: 'Give a full http:// or https:// URL of the ZIP file.',
+					}),
+				],
+			},
+		},
+	},
+	{
+		displayName: 'Options',
+		name: 'mmsOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { broadcastType: ['mms'] } },
+		options: [
+			{
+				displayName: 'Note',
+				name: 'note',
+				type: 'string',
+				default: '',
+				description: 'A free-text note kept with the broadcast in MEP',
+				routing: { send: { preSend: [sendText('mmsOptions.note', 'note', { label: 'Note', optional: true })] } },
+			},
+			{
+				displayName: 'Originator',
+				name: 'originator',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. ACME inc',
+				description: 'The sender recipients see',
+				routing: { send: { preSend: [sendText('mmsOptions.originator', 'originator', { label: 'Originator', optional: true })] } },
+			},
+			{
+				displayName: 'Pick Date',
+				name: 'pickDate',
+				type: 'dateTime',
+				default: '',
+				description: 'MEP\'s pickdate, sent in UK time (OpenMarket does not document its meaning; its example is before the send date)',
+				routing: { send: { preSend: [sendDateTime('mmsOptions.pickDate', 'pickdate', 'Pick Date')] } },
+			},
+			{
+				displayName: 'Send Date',
+				name: 'sendDate',
+				type: 'dateTime',
+				default: '',
+				description: 'When the broadcast starts; converted to UK time, as MEP expects. Empty: MEP\'s default.',
+				routing: { send: { preSend: [sendDateTime('mmsOptions.sendDate', 'senddate', 'Send Date')] } },
+			},
+			{
+				displayName: 'Sub-Account',
+				name: 'subaccount',
+				type: 'string',
+				default: '',
+				description: 'Sub-account label for the broadcast',
+				routing: { send: { preSend: [sendText('mmsOptions.subaccount', 'subaccount', { label: 'Sub-Account', optional: true })] } },
+			},
+			{
+				displayName: 'Subject',
+				name: 'subject',
+				type: 'string',
+				default: '',
+				description: 'The MMS subject line',
+				routing: { send: { preSend: [sendText('mmsOptions.subject', 'subject', { label: 'Subject', optional: true })] } },
+			},
+		],
+	},
+	{
+		displayName: 'Service ID',
+		name: 'serviceId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. F9E8D7C6B5A4',
+		description: 'The MEP service to run for every member (MEP: Services home › Edit Properties icon)',
+		displayOptions: { show: { broadcastType: ['service'] } },
+		routing: { send: { preSend: [sendId('serviceId', 'serviceid', 'Service ID')] } },
+	},
+	{
+		displayName: 'Send Date',
+		name: 'sendDate',
+		type: 'dateTime',
+		default: '',
+		description: 'When MEP triggers the service; converted to UK time, as MEP expects. Empty: MEP\'s default.',
+		displayOptions: { show: { broadcastType: ['service'] } },
+		routing: { send: { preSend: [sendDateTime('sendDate', 'senddate', 'Send Date')] } },
 	},
 ];
 

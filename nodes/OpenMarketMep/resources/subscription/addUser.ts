@@ -1,19 +1,10 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { INodeProperties } from 'n8n-workflow';
-import { defaultCountryCodeOption, mobileNumberField } from '../../shared/descriptions';
-import { sendId, sendText } from '../../shared/fields';
+import { defaultCountryCodeOption, mobileNumberField, subscriptionLocator } from '../../shared/descriptions';
+import { sendText } from '../../shared/fields';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Subscription ID',
-		name: 'subscription',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. A1B2C3D4E5F6',
-		description: 'The enabled subscription to add the number to',
-		routing: { send: { preSend: [sendId('subscription', 'subscription', 'Subscription ID')] } },
-	},
+	subscriptionLocator('The enabled subscription to add the number to'),
 	mobileNumberField('msisdn', 'msisdn', 'The number to subscribe.'),
 	{
 		displayName: 'Network',

@@ -1,13 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { deleted, ok } from '../../shared/answers';
 import { mepOutput } from '../../shared/transport';
-import { MepFormatError } from '../../shared/xml';
+import * as deleteVariable from './delete';
 import * as set from './set';
-
-/** set answers the plain text OK (SPEC 4.14). */
-function acceptedOk({ text }: { text: string }) {
-	if (text.trim() !== 'OK') throw new MepFormatError(`expected "OK", got "${text.slice(0, 80)}"`);
-	return [{ success: true }];
-}
 
 export const variableDescription: INodeProperties[] = [
 	{
@@ -18,17 +13,28 @@ export const variableDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['variable'] } },
 		options: [
 			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete a variable',
+				description: 'Delete a service or service collection variable; a missing one gives deleted: false',
+				routing: {
+					request: { url: '/variableapi/delete' },
+					output: { postReceive: [mepOutput(deleted)] },
+				},
+			},
+			{
 				name: 'Set',
 				value: 'set',
 				action: 'Create or update a variable',
 				description: 'Create a service or service collection variable, or change its value',
 				routing: {
 					request: { url: '/variableapi/set' },
-					output: { postReceive: [mepOutput(acceptedOk)] },
+					output: { postReceive: [mepOutput(ok)] },
 				},
 			},
 		],
 		default: 'set',
 	},
+	...deleteVariable.description,
 	...set.description,
 ];

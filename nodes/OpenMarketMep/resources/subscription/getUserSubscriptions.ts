@@ -1,0 +1,26 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+import { defaultCountryCodeOption, mobileNumberField, returnAllFields } from '../../shared/descriptions';
+
+const properties: INodeProperties[] = [
+	mobileNumberField('msisdn', 'msisdn', 'The number whose subscriptions to list.'),
+	{
+		displayName: 'Include Disabled Subscriptions',
+		name: 'all',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to also list disabled subscriptions the number is still in (MEP\'s all=true)',
+		routing: { send: { type: 'query', property: 'all', value: '={{ $value ? "true" : "false" }}' } },
+	},
+	...returnAllFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [defaultCountryCodeOption],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['subscription'], operation: ['getUserSubscriptions'] } }, properties);

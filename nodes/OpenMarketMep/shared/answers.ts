@@ -1,0 +1,44 @@
+import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
+import type { MepAnswer } from './errors';
+import { normaliseCountryCode, normaliseMsisdn } from './msisdn';
+import { acknowledgement as acknowledgementElement, listElements, MepFormatError } from './xml';
+
+/** How MEP's answers become output items; each operation's routing names one of these. */
+
+export const users = ({ text }: MepAnswer) => listElements(text, 'users', 'user');
+export const subscriptions = ({ text }: MepAnswer) => listElements(text, 'subscriptions', 'subscription');
+export const collections = ({ text }: MepAnswer) => listElements(text, 'collections', 'collection');
+
+/** adduser echoes the one number it added; createsubscription the one subscription (SPEC 4.6, 4.9). */
+export function exactlyOne(mapper: (answer: MepAnswer) => IDataObject[], what: string) {
+	return (answer: MepAnswer) => {
+		const results = mapper(answer);
+		if (results.length !== 1) throw new MepFormatError(`MEP accepted the request but answered ${results.length} ${what} instead of 1`);
+		return results;
+	};
+}
+
+/** Plain `OK` (disablesubscription, variableapi/set; SPEC 4.7, 4.14). */
+export function ok({ text }: MepAnswer): IDataObject[] {
+	if (text.trim() !== 'OK') throw new MepFormatError(`expected "OK", got "${text.slice(0, 80)}"`);
+	return [{ success: true }];
+}
+
+/** variableapi/delete: OK when it existed, 204 when it did not; decided by status, as clients drop 204 bodies. */
+export function deleted(answer: MepAnswer): IDataObject[] {
+	if (answer.statusCode === 204) return [{ deleted: false }];
+	ok(answer);
+	return [{ deleted: true }];
+}
+
+/** removeuser: the removed member, or the empty answer for a number that was not in it (SPEC 4.10). */
+export function removedUser(answer: MepAnswer, context: IExecuteSingleFunctions): IDataObject[] {
+	const removed = users(answer);
+	if (removed.length > 1) throw new MepFormatError(`MEP answered ${removed.length} users instead of 0 or 1`);
+	if (removed.length === 1) return [{ ...removed[0], removed: true }];
+	const countryCode = normaliseCountryCode(context.getNodeParameter('options.defaultCountryCode', ''));
+	return [{ msisdn: normaliseMsisdn(context.getNodeParameter('msisdn'), countryCode), removed: false }];
+}
+
+/** Broadcast and inject acknowledgements: XML whose layout OpenMarket has not published. */
+export const acknowledgement = ({ text }: MepAnswer) => [acknowledgementElement(text)];
