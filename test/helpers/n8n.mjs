@@ -15,7 +15,7 @@ process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
 const require = createRequire(import.meta.url);
 require('reflect-metadata');
 const { Workflow, NodeHelpers, ICredentialsHelper, isExpression } = require('n8n-workflow');
-const { WorkflowExecute, ExecutionLifecycleHooks, DirectoryLoader, ExecuteContext, RoutingNode } = require('n8n-core');
+const { WorkflowExecute, ExecutionLifecycleHooks, DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode } = require('n8n-core');
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { OpenMarketMep } = require(path.join(root, 'dist/nodes/OpenMarketMep/OpenMarketMep.node.js'));
@@ -208,4 +208,15 @@ export async function testCredential(credentials) {
 		return { status: 'Error', message: error.message };
 	}
 	return { status: 'OK', message: 'Connection successful!' };
+}
+
+/**
+ * Calls one of the node's list-search or load-options methods as the editor does, with n8n-core's
+ * own LoadOptionsContext (credentials resolved through the same helper as executions).
+ */
+export async function loadOptions(kind, method, credentials, parameters = {}, filter) {
+	const node = { id: 'mep-node', name: 'OpenMarket MEP', type: NODE_TYPE, typeVersion: 1, position: [0, 0], parameters, credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'MEP' } } };
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new NodeTypes({ [NODE_TYPE]: nodeType }) });
+	const context = new LoadOptionsContext(workflow, node, { ...baseAdditionalData(credentials), currentNodeParameters: parameters }, 'parameters');
+	return nodeType.methods[kind][method].call(context, filter);
 }
