@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import type { MepAnswer } from './errors';
-import { normaliseCountryCode, normaliseMsisdn } from './msisdn';
+import { readMsisdn } from './fields';
 import { acknowledgement as acknowledgementElement, listElements, MepFormatError } from './xml';
 
 /** How MEP's answers become output items; each operation's routing names one of these. */
@@ -36,8 +36,7 @@ export function removedUser(answer: MepAnswer, context: IExecuteSingleFunctions)
 	const removed = users(answer);
 	if (removed.length > 1) throw new MepFormatError(`MEP answered ${removed.length} users instead of 0 or 1`);
 	if (removed.length === 1) return [{ ...removed[0], removed: true }];
-	const countryCode = normaliseCountryCode(context.getNodeParameter('options.defaultCountryCode', ''));
-	return [{ msisdn: normaliseMsisdn(context.getNodeParameter('msisdn'), countryCode), removed: false }];
+	return [{ msisdn: readMsisdn(context, 'msisdn', 'Mobile Number'), removed: false }];
 }
 
 /** Broadcast and inject acknowledgements: XML whose layout OpenMarket has not published. */

@@ -26,6 +26,16 @@ export const defaultCountryCodeOption: INodeProperties = {
 		'Country calling code for numbers written nationally, e.g. 44 turns 07700 900765 into 447700900765 and 1 turns (251) 555-0145 into 12515550145. Numbers starting with + or 00 are never changed.',
 };
 
+/** The Options collection of operations whose only option is the default country code. */
+export const countryCodeOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [defaultCountryCodeOption],
+};
+
 function locator(
 	name: string,
 	displayName: string,

@@ -95,21 +95,26 @@ export function sendIdList(parameter: string, name: string, label: string): PreS
 	});
 }
 
-/** Normalises the item's mobile number to MEP's msisdn (see msisdn.ts) and sends it as `name`. */
+/** The item's mobile number as MEP's msisdn (see msisdn.ts), or a field error naming what is wrong. */
+export function readMsisdn(context: IExecuteSingleFunctions, parameter: string, label: string): string {
+	const raw = readParameter(context, parameter);
+	let field = 'Default Country Code';
+	try {
+		const countryCode = normaliseCountryCode(context.getNodeParameter('options.defaultCountryCode', ''));
+		field = label;
+		return normaliseMsisdn(raw, countryCode);
+	} catch (error) {
+		if (!(error instanceof MsisdnError)) {
+			throw new NodeOperationError(context.getNode(), error as Error, { itemIndex: context.getItemIndex() });
+		}
+		throw fieldError(context.getNode(), context.getItemIndex(), field, error.reason, error.fix);
+	}
+}
+
+/** Sends the item's mobile number, normalised, as query parameter `name`. */
 export function sendMsisdn(parameter: string, name: string, label = 'Mobile Number'): PreSendAction {
 	return fieldCheck(function (this: IExecuteSingleFunctions, options) {
-		const raw = readParameter(this, parameter);
-		let field = 'Default Country Code';
-		try {
-			const countryCode = normaliseCountryCode(this.getNodeParameter('options.defaultCountryCode', ''));
-			field = label;
-			return setQuery(options, name, normaliseMsisdn(raw, countryCode));
-		} catch (error) {
-			if (!(error instanceof MsisdnError)) {
-				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
-			}
-			throw fieldError(this.getNode(), this.getItemIndex(), field, error.reason, error.fix);
-		}
+		return setQuery(options, name, readMsisdn(this, parameter, label));
 	});
 }
 

@@ -1,6 +1,6 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
-import { defaultCountryCodeOption } from '../../shared/descriptions';
+import { countryCodeOptions } from '../../shared/descriptions';
 import { fieldError } from '../../shared/errors';
 import { sendMsisdn, sendText } from '../../shared/fields';
 import { fieldCheck } from '../../shared/transport';
@@ -110,14 +110,7 @@ const properties: INodeProperties[] = [
 		],
 		routing: { send: { preSend: [sendVariables] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [defaultCountryCodeOption],
-	},
+	countryCodeOptions,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['inject'] } }, properties);

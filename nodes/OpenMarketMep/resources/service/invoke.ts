@@ -1,9 +1,9 @@
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 import { MEP_ASSUMPTIONS } from '../../shared/assumptions';
 import { defaultCountryCodeOption } from '../../shared/descriptions';
 import { fieldError } from '../../shared/errors';
-import { MsisdnError, normaliseCountryCode, normaliseMsisdn } from '../../shared/msisdn';
+import { readMsisdn } from '../../shared/fields';
 import { fieldCheck } from '../../shared/transport';
 
 /** Builds Invoke Service's path and JSON body (SPEC 4.1) from the fields, checking each first. */
@@ -13,19 +13,7 @@ const buildInvokeRequest = fieldCheck(function (this: IExecuteSingleFunctions, o
 	if (!MEP_ASSUMPTIONS.idPattern.test(serviceId)) {
 		throw fail('Service ID', serviceId ? `"${serviceId}" is not an MEP ID` : 'it is empty', 'Copy the service ID from the service\'s properties in MEP, e.g. F9E8D7C6B5A4.');
 	}
-	let phoneNumber: string;
-	let field = 'Default Country Code';
-	try {
-		const countryCode = normaliseCountryCode(this.getNodeParameter('options.defaultCountryCode', ''));
-		field = 'Mobile Number';
-		phoneNumber = normaliseMsisdn(this.getNodeParameter('phoneNumber'), countryCode);
-	} catch (error) {
-		if (!(error instanceof MsisdnError)) {
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
-		}
-		throw fail(field, error.reason, error.fix);
-	}
-	const endUser: IDataObject = { phoneNumber };
+	const endUser: IDataObject = { phoneNumber: readMsisdn(this, 'phoneNumber', 'Mobile Number') };
 	const operator = this.getNodeParameter('options.mobileOperatorId', '') as string | number;
 	if (operator !== '' && operator !== null && operator !== undefined) {
 		const id = Number(operator);

@@ -1,6 +1,6 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { INodeProperties } from 'n8n-workflow';
-import { defaultCountryCodeOption, mobileNumberField, subscriptionLocator } from '../../shared/descriptions';
+import { countryCodeOptions, mobileNumberField, subscriptionLocator } from '../../shared/descriptions';
 import { sendText } from '../../shared/fields';
 
 const properties: INodeProperties[] = [
@@ -27,14 +27,7 @@ const properties: INodeProperties[] = [
 			},
 		},
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [defaultCountryCodeOption],
-	},
+	countryCodeOptions,
 ];
 
 export const description = updateDisplayOptions(

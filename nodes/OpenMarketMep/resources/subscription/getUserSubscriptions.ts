@@ -1,6 +1,6 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { INodeProperties } from 'n8n-workflow';
-import { defaultCountryCodeOption, mobileNumberField, returnAllFields } from '../../shared/descriptions';
+import { countryCodeOptions, mobileNumberField, returnAllFields } from '../../shared/descriptions';
 
 const properties: INodeProperties[] = [
 	mobileNumberField('msisdn', 'msisdn', 'The number whose subscriptions to list.'),
@@ -13,14 +13,7 @@ const properties: INodeProperties[] = [
 		routing: { send: { type: 'query', property: 'all', value: '={{ $value ? "true" : "false" }}' } },
 	},
 	...returnAllFields,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [defaultCountryCodeOption],
-	},
+	countryCodeOptions,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['subscription'], operation: ['getUserSubscriptions'] } }, properties);
