@@ -1,0 +1,74 @@
+// Workflows the end-to-end tests import into a real n8n: at least one per resource, a bulk one,
+// one with a failing item on the error output. The examples/ ones are imported as they ship.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { NODE_TYPE, root } from './harness.mjs';
+
+export const CREDENTIAL = { id: 'mepEmulatorCred1', name: 'OpenMarket MEP (local emulator)' };
+
+export function example(name) {
+	return JSON.parse(readFileSync(path.join(root, 'examples', `${name}.json`), 'utf8'));
+}
+
+let uuid = 0;
+const nodeId = () => `00000000-0000-4000-8000-${String(++uuid).padStart(12, '0')}`;
+
+/** Manual trigger → (optional item source) → one OpenMarket MEP node. */
+export function mepWorkflow(id, name, parameters, { items, onError } = {}) {
+	const nodes = [{ id: nodeId(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }];
+	const connections = {};
+	let previous = 'Start';
+	if (items) {
+		nodes.push(
+			{ id: nodeId(), name: 'Items', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0], parameters: { mode: 'raw', jsonOutput: `={{ ${JSON.stringify({ rows: '__ROWS__' }).replace('"__ROWS__"', items)} }}`, options: {} } },
+			{ id: nodeId(), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'rows', options: {} } },
+		);
+		connections.Start = { main: [[{ node: 'Items', type: 'main', index: 0 }]] };
+		connections.Items = { main: [[{ node: 'Split', type: 'main', index: 0 }]] };
+		previous = 'Split';
+	}
+	nodes.push({ id: nodeId(), name: 'MEP', type: NODE_TYPE, typeVersion: 1, position: [600, 0], parameters, credentials: { openMarketMepApi: CREDENTIAL }, ...(onError ? { onError } : {}) });
+	connections[previous] = { main: [[{ node: 'MEP', type: 'main', index: 0 }]] };
+	return { id, name, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
+}
+
+const rl = (value) => ({ __rl: true, mode: 'id', value });
+
+export const WORKFLOWS = {
+	removeUser: mepWorkflow('mepE2eRemoveUsr1', 'E2E remove user', { resource: 'subscription', operation: 'removeUser', subscription: rl('7C1E4A9B2D'), msisdn: '+1 (251) 555-0177', options: {} }),
+	getUsers: mepWorkflow('mepE2eGetUsers01', 'E2E get users', { resource: 'subscription', operation: 'getUsers', subscription: rl('5F0A3B8C1E6D'), returnAll: true }),
+	serviceBroadcast: mepWorkflow('mepE2eSvcBcast01', 'E2E service broadcast', {
+		resource: 'broadcast',
+		operation: 'send',
+		broadcastType: 'service',
+		subscriptions: ['7C1E4A9B2D'],
+		serviceId: '4D7E1A9C2B3F',
+		name: 'Thank you',
+		sendDate: '2026-03-29T03:30:00',
+	}),
+	deleteVariable: mepWorkflow('mepE2eDelVar0001', 'E2E delete variable', { resource: 'variable', operation: 'delete', scope: 'service', id: 'C0FFEE123456', key: 'neverSet' }),
+	inject: mepWorkflow('mepE2eInject0001', 'E2E inject', { resource: 'message', operation: 'inject', code: 'ACME_HTTP_inject', from: '447700900750', msg: 'JOIN café', encoding: 'UTF-8', variables: { variable: [{ scope: 'user', key: 'firstname', value: 'Zoë' }] }, options: {} }),
+	invoke: mepWorkflow('mepE2eInvoke0001', 'E2E invoke', { resource: 'service', operation: 'invoke', environment: 'cie', serviceId: '4D7E1A9C2B3F', phoneNumber: '+44 7700 900412', variables: { variable: [{ key: 'user.firstname', value: 'Robin' }] }, options: {} }),
+	bulk: mepWorkflow(
+		'mepE2eBulkAdd001',
+		'E2E bulk add 300',
+		{
+			resource: 'subscription',
+			operation: 'addUser',
+			subscription: rl('B2C3D4E5F6A1'),
+			msisdn: '={{ $json.phone }}',
+			options: {},
+			requestOptions: { batching: { batch: { batchSize: 50, batchInterval: 10 } } },
+		},
+		{ items: "Array.from({ length: 300 }, (_, i) => ({ phone: '+44 7700 9' + String(i).padStart(5, '0') }))" },
+	),
+	errorOutput: mepWorkflow(
+		'mepE2eErrorOut01',
+		'E2E error output',
+		{ resource: 'subscription', operation: 'addUser', subscription: { __rl: true, mode: 'id', value: '={{ $json.subscription }}' }, msisdn: '={{ $json.phone }}', options: {} },
+		{
+			items: "[{ subscription: 'B2C3D4E5F6A1', phone: '447700900801' }, { subscription: '2A6B9C3D7E', phone: '447700900802' }, { subscription: 'B2C3D4E5F6A1', phone: 'not a number' }, { subscription: 'B2C3D4E5F6A1', phone: '447700900804' }]",
+			onError: 'continueErrorOutput',
+		},
+	),
+};
