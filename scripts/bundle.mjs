@@ -3,7 +3,7 @@
 // them, which the package would otherwise ship unused.
 import { build } from 'esbuild';
 import fg from 'fast-glob';
-import { rm } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 
 const entries = await fg(['dist/nodes/**/*.node.js', 'dist/credentials/**/*.credentials.js']);
 for (const file of entries) {
@@ -20,6 +20,12 @@ for (const file of entries) {
 		logLevel: 'warning',
 	});
 }
-const leftovers = await fg(['dist/**/*.{js,d.ts,js.map}', 'dist/tsconfig.tsbuildinfo'], { ignore: entries });
+// Keep only what n8n loads: the entry points, the codex, the icons and package.json. (n8n-node
+// build also copies every other .png/.svg of the repository, e.g. docs/ screenshots.)
+const shipped = [...entries, 'dist/nodes/**/*.node.json', 'dist/icons/*.svg', 'dist/package.json'];
+const leftovers = await fg(['dist/**/*'], { ignore: shipped });
 await Promise.all(leftovers.map((file) => rm(file)));
+for (const dir of (await fg(['dist/**'], { onlyDirectories: true })).sort().reverse()) {
+	await rmdir(dir).catch(() => {}); // only empty ones go
+}
 console.log(`bundled ${entries.length} entry points; removed ${leftovers.length} unbundled files`);

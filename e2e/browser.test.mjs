@@ -1,0 +1,106 @@
+// The editor of the demo instance seen in Debian's Chromium (driven by playwright-core): the node
+// and its Subscription › Add User fields render, the workflow runs, the sign-up form works.
+// Screenshots go to test-results/screenshots/.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startDemo } from '../scripts/demo.mjs';
+import { freePort, removeUserFolder, root } from './harness.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const shots = path.join(root, 'test-results/screenshots');
+let demo;
+let browser;
+let page;
+let userFolder;
+
+/** Debian's Chromium, installed here when missing (CI runs as root on Debian). */
+function ensureChromium() {
+	if (existsSync(CHROMIUM)) return;
+	execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], { stdio: 'inherit' });
+}
+
+beforeAll(async () => {
+	ensureChromium();
+	mkdirSync(shots, { recursive: true });
+	userFolder = mkdtempSync(path.join(os.tmpdir(), 'mep-browser-'));
+	demo = await startDemo({ n8nPort: await freePort(), brokerPort: await freePort(), emulatorPort: 0, userFolder, build: false, log: () => {} });
+	browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+	});
+	const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	const [name, value] = demo.cookie.split('=');
+	await context.addCookies([{ name, value, url: demo.url }]);
+	page = await context.newPage();
+}, 900_000);
+
+afterAll(async () => {
+	await browser?.close();
+	await demo?.stop();
+	removeUserFolder(userFolder);
+});
+
+const testId = (id) => page.locator(`[data-test-id="${id}"]`);
+const members = () => demo.emulator.state().subscriptions.find((s) => s.id === '7C1E4A9B2D').members.map((m) => m.msisdn);
+
+/** Polls `read` until `ok(value)` or the timeout; answers the last value. */
+async function eventually(read, ok, timeoutMs = 60_000) {
+	const deadline = Date.now() + timeoutMs;
+	let value = await read();
+	while (!ok(value) && Date.now() < deadline) {
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		value = await read();
+	}
+	return value;
+}
+
+test('the OpenMarket MEP node opens with its resource, operation and Add User fields', async () => {
+	await page.goto(`${demo.url}/workflow/mepAddSubscrib01`);
+	const node = page.locator('[data-test-id="canvas-node"][data-node-name="Add User"]');
+	await node.waitFor();
+	await page.screenshot({ path: path.join(shots, 'workflow.png') });
+	await node.dblclick();
+	await testId('ndv').waitFor();
+	expect(await testId('parameter-input-resource').locator('input').inputValue()).toBe('Subscription');
+	expect(await testId('parameter-input-operation').locator('input').inputValue()).toBe('Add User');
+	for (const field of ['subscription', 'msisdn', 'network']) expect(await testId(`parameter-input-${field}`).isVisible()).toBe(true);
+	expect(await testId('parameter-input-subscription').locator('input').last().inputValue()).toBe('7C1E4A9B2D');
+
+	await testId('parameter-input-resource').click();
+	const visibleOptions = () => page.locator('.el-select-dropdown__item:visible').allInnerTexts();
+	const resources = await eventually(visibleOptions, (texts) => texts.length >= 5, 10_000);
+	expect(resources.map((t) => t.trim().split('\n')[0])).toEqual(['Broadcast', 'Message', 'Service', 'Subscription', 'Variable']);
+	await page.keyboard.press('Escape');
+	await testId('parameter-input-operation').click();
+	const operations = (await eventually(visibleOptions, (texts) => texts.length >= 8, 10_000)).join('\n');
+	for (const name of ['Add User', 'Create', 'Disable', 'Get Collections', 'Get Many', 'Get User\'s Subscriptions', 'Get Users', 'Remove User']) {
+		expect(operations).toContain(name);
+	}
+	await page.screenshot({ path: path.join(shots, 'node-operations.png') });
+	await page.keyboard.press('Escape');
+	await testId('ndv-close-button').click();
+});
+
+test('running the workflow in the editor adds the subscriber in the emulator', async () => {
+	const before = members().length;
+	await testId('execute-workflow-button').click();
+	expect(await eventually(members, (list) => list.includes('447700900765'))).toContain('447700900765');
+	expect(members().length).toBe(before + 1);
+	await page.locator('[data-test-id="canvas-node"][data-node-name="Add User"]').dblclick();
+	expect(await eventually(() => testId('ndv').innerText(), (text) => text.includes('447700900765'), 30_000)).toContain('447700900765');
+	await page.screenshot({ path: path.join(shots, 'node-output.png') });
+	await testId('ndv-close-button').click();
+});
+
+test('the published sign-up form adds the number typed into it', async () => {
+	await page.goto(demo.formUrl);
+	const inputs = page.locator('input[type="text"], input:not([type])');
+	await inputs.nth(0).fill('Zoë');
+	await inputs.nth(1).fill('07700 900333');
+	await page.screenshot({ path: path.join(shots, 'sign-up-form.png') });
+	await page.locator('button[type="submit"], #submit-btn').first().click();
+	expect(await eventually(members, (list) => list.includes('447700900333'))).toContain('447700900333');
+});
