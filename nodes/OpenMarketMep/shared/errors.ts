@@ -78,6 +78,37 @@ function fixFor(text: string, resource: string): string | undefined {
 	return undefined;
 }
 
+/**
+ * Whether repeating an operation whose outcome is unknown (5xx, 429, a cut connection, an answer
+ * that cannot be read) is harmless: reads, and what MEP applies idempotently (a number is in a
+ * subscription once, a variable has one value). Sends and creations would happen twice.
+ */
+const RETRY_SAFE: Record<string, boolean> = {
+	'subscription.addUser': true,
+	'subscription.removeUser': true,
+	'subscription.disable': true,
+	'subscription.getUsers': true,
+	'subscription.getUserSubscriptions': true,
+	'subscription.getAll': true,
+	'subscription.getCollections': true,
+	'variable.set': true,
+	'variable.delete': true,
+	'subscription.create': false,
+	'broadcast.send': false,
+	'message.inject': false,
+	'service.invoke': false,
+};
+
+/** One sentence for the message of a failure whose effect is unknown: may the item be retried? */
+export function retryAdvice(context: IExecuteSingleFunctions): string {
+	const resource = context.getNodeParameter('resource', '') as string;
+	const operation = context.getNodeParameter('operation', '') as string;
+	if (RETRY_SAFE[`${resource}.${operation}`] === false) {
+		return 'Not safe to retry blindly: MEP may already have acted on it (a broadcast sent, a message injected, a service run, a subscription created); check in MEP before repeating it.';
+	}
+	return 'Safe to retry: repeating this operation has no further effect.';
+}
+
 function excerpt(text: string): string {
 	const oneLine = text.replace(/\s+/g, ' ').trim();
 	return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
@@ -87,6 +118,7 @@ export interface MepAnswer {
 	statusCode: number;
 	text: string;
 	contentType: string;
+	retryAfter?: string;
 }
 
 /** Turns a rejected or unusable MEP answer into the one error users see, secrets removed. */
@@ -106,16 +138,17 @@ export async function mepAnswerError(
 		description = fixFor(text.trim(), resource);
 	} else if (/html/i.test(answer.contentType) || /^\s*<(!doctype\s+html|html)/i.test(text)) {
 		const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-		message = `MEP answered HTTP ${status} with a web page instead of an API answer${title ? `: "${title}"` : ''}`;
+		message = `MEP answered HTTP ${status} with a web page instead of an API answer${title ? `: "${title}"` : ''}. ${retryAdvice(context)}`;
 		description = 'A proxy, load balancer or wrong address answered instead of MEP. Check the API Base URL of the credential and any proxy in between; if it is temporary, retry later.';
 	} else if (status === 429) {
-		message = `MEP is limiting the request rate (HTTP 429)${text ? `: ${excerpt(text)}` : ''}`;
-		description = 'Slow down: set Request Options › Batching (e.g. 10 items every 1000 ms), and use Retry On Fail with a wait between tries.';
+		const retryAfter = answer.retryAfter ? ` MEP asks to wait ${answer.retryAfter} s.` : '';
+		message = `MEP is limiting the request rate (HTTP 429)${text ? `: ${excerpt(text)}` : ''}. The request was refused, so it is safe to retry.`;
+		description = `Slow down: set Request Options › Batching (e.g. 10 items every 1000 ms), and use Retry On Fail with a wait between tries.${retryAfter}`;
 	} else if (status >= 500) {
-		message = `MEP failed with HTTP ${status}${text ? `: ${excerpt(text)}` : ''}`;
+		message = `MEP failed with HTTP ${status}${text ? `: ${excerpt(text)}` : ''}. ${retryAdvice(context)}`;
 		description = 'A fault on MEP\'s side or in between. Try again later; if it persists, contact OpenMarket Support.';
 	} else if (problem) {
-		message = `MEP's answer could not be read: ${problem}`;
+		message = `MEP's answer could not be read: ${problem}. ${retryAdvice(context)}`;
 		description = `HTTP ${status}, answer starts with: "${excerpt(text).slice(0, 120)}". Check the API Base URL and any proxy in between.`;
 	} else {
 		message = `MEP rejected the request with HTTP ${status}${text ? `: ${excerpt(text)}` : ''}`;
@@ -126,6 +159,12 @@ export async function mepAnswerError(
 		httpCode: String(status),
 		itemIndex: context.getItemIndex(),
 	});
+}
+
+/** Marks an error built from MEP's own answer, so the per-item executor passes it on unchanged. */
+export function markAnswer(error: NodeApiError): NodeApiError {
+	error.context = { ...error.context, mepAnswer: true };
+	return error;
 }
 
 /** A bad field value found before any request is sent. */

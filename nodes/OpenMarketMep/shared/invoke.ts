@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, IExecuteSingleFunctions, IN8nHttpFullResponse, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { MEP_ASSUMPTIONS } from './assumptions';
-import { CREDENTIAL_TYPE, scrubSecrets } from './errors';
+import { CREDENTIAL_TYPE, markAnswer, scrubSecrets } from './errors';
 import { MEP_ROLES } from './roles';
 
 /** Invoke Service's documented error codes (SPEC 4.1): what they mean and whether to retry. */
@@ -34,10 +34,10 @@ export async function invokeOutput(this: IExecuteSingleFunctions, _items: INodeE
 	}
 	const known = code !== undefined ? INVOKE_CODES[code] : undefined;
 	const retry = known?.retry ?? (response.statusCode >= 500 || response.statusCode === 429);
-	throw new NodeApiError(this.getNode(), { message: mepMessage, code: code ?? null } as JsonObject, {
+	throw markAnswer(new NodeApiError(this.getNode(), { message: mepMessage, code: code ?? null } as JsonObject, {
 		message: `Invoke Service rejected the request${code ? ` (code ${code})` : ''}: ${mepMessage}`,
 		description: `${known?.fix ?? (response.statusCode === 401 ? 'Check the username and password of the OpenMarket MEP API credential.' : `HTTP ${response.statusCode}.`)} ${retry ? 'Retrying is safe for this error, but check first that the service did not run.' : 'Retrying will not help.'}`,
 		httpCode: String(response.statusCode),
 		itemIndex: this.getItemIndex(),
-	});
+	}));
 }

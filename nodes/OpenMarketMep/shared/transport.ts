@@ -12,7 +12,7 @@ import type {
 	PostReceiveAction,
 	PreSendAction,
 } from 'n8n-workflow';
-import { CREDENTIAL_TYPE, isMepRejectionText, mepAnswerError, scrubSecrets } from './errors';
+import { CREDENTIAL_TYPE, isMepRejectionText, markAnswer, mepAnswerError, retryAdvice, scrubSecrets } from './errors';
 import type { MepAnswer } from './errors';
 import { MEP_ROLES } from './roles';
 import { decodeMepBody, MepFormatError } from './xml';
@@ -150,8 +150,9 @@ async function asNodeError(context: IExecuteSingleFunctions, caught: unknown): P
 	const code = error.code ?? error.cause?.code ?? '';
 	const timedOut = /timeout|timed out/i.test(error.message ?? '') ? 'ETIMEDOUT' : '';
 	const message = scrubSecrets(error.message || String(caught), secrets);
+	const advice = code === 'ECONNREFUSED' || code === 'ENOTFOUND' ? 'Nothing was sent, so it is safe to retry.' : retryAdvice(context);
 	return new NodeApiError(context.getNode(), { message, code } as JsonObject, {
-		message: `The request to MEP failed: ${message}`,
+		message: `The request to MEP failed: ${message}. ${advice}`,
 		description: NETWORK_FIXES[code] ?? NETWORK_FIXES[timedOut] ?? (error.description ? scrubSecrets(error.description, secrets) : undefined),
 		httpCode: 'none',
 		itemIndex: context.getItemIndex(),
@@ -171,6 +172,7 @@ export function mepOutput(mapper: AnswerMapper): PostReceiveAction {
 		const answer: MepAnswer = {
 			statusCode: response.statusCode,
 			contentType: String(headers['content-type'] ?? ''),
+			retryAfter: headers['retry-after'] === undefined ? undefined : String(headers['retry-after']),
 			text: '',
 		};
 		try {
@@ -193,11 +195,6 @@ export function mepOutput(mapper: AnswerMapper): PostReceiveAction {
 		const pairedItem = { item: this.getItemIndex() };
 		return results.map((json) => ({ json, pairedItem }));
 	};
-}
-
-function markAnswer(error: NodeApiError): NodeApiError {
-	error.context = { ...error.context, mepAnswer: true };
-	return error;
 }
 
 /**

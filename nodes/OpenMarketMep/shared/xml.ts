@@ -9,7 +9,8 @@ const LIST_PATHS = new Set([
 ]);
 
 // Safe by construction: no number or boolean coercion (an msisdn stays a string), no attributes,
-// and documents with a DOCTYPE are refused before parsing, so no entity can expand.
+// and documents with a DOCTYPE are refused before parsing, so no entity can expand. Values keep
+// their spaces; the indentation between elements arrives as "#text" and is dropped below.
 const parser = new XMLParser({
 	ignoreAttributes: true,
 	ignoreDeclaration: true,
@@ -18,7 +19,7 @@ const parser = new XMLParser({
 	parseAttributeValue: false,
 	processEntities: true,
 	htmlEntities: true,
-	trimValues: true,
+	trimValues: false,
 	isArray: (_name, jpath) => LIST_PATHS.has(String(jpath)),
 });
 
@@ -99,7 +100,8 @@ export function listElements(text: string, rootName: string, childName: string):
 function withBooleans(element: IDataObject): IDataObject {
 	const result: IDataObject = {};
 	for (const [key, value] of Object.entries(element ?? {})) {
-		result[key] = key === 'enabled' ? value === 'true' : value;
+		if (key === '#text') continue;
+		result[key] = key === 'enabled' ? String(value).trim() === 'true' : value;
 	}
 	return result;
 }
@@ -107,6 +109,6 @@ function withBooleans(element: IDataObject): IDataObject {
 /** An acknowledgement whose layout MEP has not documented: its root's child elements, as text. */
 export function acknowledgement(text: string): IDataObject {
 	const parsed = parseMepXml(text);
-	if (typeof parsed.root === 'string') return { [parsed.rootName]: parsed.root };
+	if (typeof parsed.root === 'string') return { [parsed.rootName]: parsed.root.trim() };
 	return withBooleans(parsed.root);
 }
