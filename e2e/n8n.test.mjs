@@ -98,7 +98,7 @@ describe('every resource', () => {
 	test('Broadcast › Send (Service) with a send date in UK time', async () => {
 		await run('mepE2eSvcBcast01');
 		// The workflow's time zone is n8n's default (America/New_York): 03:30 EDT = 07:30 UTC = 08:30 BST.
-		expect(state().broadcasts.at(-1)).toMatchObject({ type: 'service', serviceId: '4D7E1A9C2B3F', sendDate: '2026-03-29 08:30:00' });
+		expect(state().broadcasts.at(-1)).toMatchObject({ type: 'service', serviceId: '4D7E1A9C2B3F', sendDate: '2031-03-30 08:30:00' });
 	});
 
 	test('Variable › Delete of a missing variable', async () => {

@@ -44,7 +44,7 @@ export const WORKFLOWS = {
 		subscriptions: ['7C1E4A9B2D'],
 		serviceId: '4D7E1A9C2B3F',
 		name: 'Thank you',
-		sendDate: '2026-03-29T03:30:00',
+		sendDate: '2031-03-30T03:30:00',
 	}),
 	deleteVariable: mepWorkflow('mepE2eDelVar0001', 'E2E delete variable', { resource: 'variable', operation: 'delete', scope: 'service', id: 'C0FFEE123456', key: 'neverSet' }),
 	inject: mepWorkflow('mepE2eInject0001', 'E2E inject', { resource: 'message', operation: 'inject', code: 'ACME_HTTP_inject', from: '447700900750', msg: 'JOIN café', encoding: 'UTF-8', variables: { variable: [{ scope: 'user', key: 'firstname', value: 'Zoë' }] }, options: {} }),

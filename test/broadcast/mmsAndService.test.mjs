@@ -18,7 +18,7 @@ const service = (extra = {}) => ({ resource: 'broadcast', operation: 'send', bro
 
 test('MMS: sent with its contents URL and options; dates in UK time', async () => {
 	const { items, error } = await runNode({
-		parameters: mms({ mmsOptions: { subject: 'Have a happy day on us', originator: 'ACME inc', note: 'new campaign launch', subaccount: 'Happy day', sendDate: '2026-07-01T14:00:00', pickDate: '2026-06-30T23:59:00' } }),
+		parameters: mms({ mmsOptions: { subject: 'Have a happy day on us', originator: 'ACME inc', note: 'new campaign launch', subaccount: 'Happy day', sendDate: '2031-07-01T14:00:00', pickDate: '2031-06-30T23:59:00' } }),
 		credentials: mep.credentials(),
 		settings: { timezone: 'Europe/London' },
 	});
@@ -31,8 +31,8 @@ test('MMS: sent with its contents URL and options; dates in UK time', async () =
 		contents: 'https://example.com/happyday.zip',
 		note: 'new campaign launch',
 		originator: 'ACME inc',
-		pickdate: '2026-06-30 23:59:00',
-		senddate: '2026-07-01 14:00:00',
+		pickdate: '2031-06-30 23:59:00',
+		senddate: '2031-07-01 14:00:00',
 		subaccount: 'Happy day',
 		subject: 'Have a happy day on us',
 	});
@@ -56,18 +56,25 @@ test('Service: sent with the service ID; no send date means none is sent', async
 	expect(broadcasts()[0].parameters).toEqual({ subscriptions: '7C1E4A9B2D,B2C3D4E5F6A1', serviceid: '4D7E1A9C2B3F', name: 'Trigger Thank You Service' });
 });
 
-describe('send dates arrive in UK time across the spring daylight-saving change (29 March 2026, 01:00 UTC)', () => {
+describe('send dates arrive in UK time across the spring daylight-saving change (30 March 2031, 01:00 UTC)', () => {
 	test.each([
-		['Europe/Berlin', '2026-03-29T01:30:00', '2026-03-29 00:30:00'], // CET → GMT, before the change
-		['Europe/Berlin', '2026-03-29T03:30:00', '2026-03-29 02:30:00'], // CEST → BST, after it
-		['America/New_York', '2026-03-28T20:00:00', '2026-03-29 00:00:00'],
-		['America/New_York', '2026-03-29T02:30:00', '2026-03-29 07:30:00'],
-		['Europe/London', '2026-10-25T12:00:00', '2026-10-25 12:00:00'],
-		['Asia/Tokyo', '2026-07-01T12:00:00+00:00', '2026-07-01 13:00:00'], // explicit offset wins over the zone
+		['Europe/Berlin', '2031-03-30T01:30:00', '2031-03-30 00:30:00'], // CET → GMT, before the change
+		['Europe/Berlin', '2031-03-30T03:30:00', '2031-03-30 02:30:00'], // CEST → BST, after it
+		['America/New_York', '2031-03-29T20:00:00', '2031-03-30 00:00:00'],
+		['America/New_York', '2031-03-30T02:30:00', '2031-03-30 07:30:00'],
+		['Europe/London', '2031-10-26T12:00:00', '2031-10-26 12:00:00'],
+		['Asia/Tokyo', '2031-07-01T12:00:00+00:00', '2031-07-01 13:00:00'], // explicit offset wins over the zone
 	])('workflow zone %s, picked %s → senddate %s', async (timezone, picked, expected) => {
 		const { error } = await runNode({ parameters: service({ sendDate: picked }), credentials: mep.credentials(), settings: { timezone } });
 		expect(error).toBeUndefined();
 		expect(broadcasts()[0].sendDate).toBe(expected);
+	});
+
+	test('a send date in the past is refused before sending (usually a time-zone mistake)', async () => {
+		const { error } = await runNode({ parameters: service({ sendDate: '2020-01-01T10:00:00' }), credentials: mep.credentials(), settings: { timezone: 'Europe/London' } });
+		expect(error.message).toBe('Send Date in item 0: 2020-01-01 10:00:00 UK time is in the past');
+		expect(error.description).toMatch(/workflow's time zone, Europe\/London/);
+		expect(await mep.requests()).toEqual([]);
 	});
 
 	test('an impossible date is refused before sending', async () => {

@@ -149,7 +149,11 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 			nodeExecutionStack: [{ node, data: { main: [items] }, source: null }],
 		},
 	};
-	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	try {
+		await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	} catch (error) {
+		return { run: undefined, items: [], errorItems: [], error }; // e.g. WorkflowHasIssuesError: refused before running
+	}
 	const run = await done;
 	const task = run.data.resultData.runData[node.name]?.[0];
 	const outputs = task?.data?.main ?? [];

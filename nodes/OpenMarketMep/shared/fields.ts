@@ -118,18 +118,35 @@ export function sendMsisdn(parameter: string, name: string, label = 'Mobile Numb
 	});
 }
 
-/** A date-time field (workflow time zone unless it says otherwise), sent as MEP's UK time. */
-export function sendDateTime(parameter: string, name: string, label: string): PreSendAction {
+/** How far in the past a send date may be (a clock a little behind MEP's), in milliseconds. */
+const SEND_DATE_GRACE_MS = 60_000;
+
+/**
+ * A date-time field (workflow time zone unless it says otherwise), sent as MEP's UK time. With
+ * `notPast`, a date already gone is refused: a broadcast "scheduled" in the past is almost always
+ * a time-zone mistake, and MEP's handling of it is undocumented.
+ */
+export function sendDateTime(parameter: string, name: string, label: string, { notPast = false } = {}): PreSendAction {
 	return fieldCheck(function (this: IExecuteSingleFunctions, options) {
 		const value = readParameter(this, parameter);
 		if (value === undefined || value === null || String(value).trim() === '') return setQuery(options, name, undefined);
 		try {
-			return setQuery(options, name, mepDateTime(toInstant(value, this.getTimezone())));
+			const instant = toInstant(value, this.getTimezone());
+			if (notPast && instant < Date.now() - SEND_DATE_GRACE_MS) {
+				throw new DateError(`${mepDateTime(instant)} UK time is in the past`);
+			}
+			return setQuery(options, name, mepDateTime(instant));
 		} catch (error) {
 			if (!(error instanceof DateError)) {
 				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
 			}
-			throw fieldError(this.getNode(), this.getItemIndex(), label, error.message, 'Pick a date with the date picker, or give an ISO date such as 2026-04-05T13:00:00.');
+			throw fieldError(
+				this.getNode(),
+				this.getItemIndex(),
+				label,
+				error.message,
+				`Pick a future date with the date picker (it is read in the workflow's time zone, ${this.getTimezone()}), give an ISO date such as 2026-04-05T13:00:00, or leave it empty to send now.`,
+			);
 		}
 	});
 }

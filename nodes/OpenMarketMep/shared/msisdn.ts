@@ -42,7 +42,8 @@ export function normaliseMsisdn(input: unknown, defaultCountryCode = ''): string
 		);
 	}
 	const international = text.startsWith('+');
-	const digits = text.replace(/^\+/, '').replace(SEPARATORS, '');
+	// "+44 (0)7700 900765": the bracketed trunk 0 is dialled only nationally.
+	const digits = text.replace(/^\+/, '').replace(/\(0\)/g, '').replace(SEPARATORS, '');
 	if (digits === '') {
 		throw new MsisdnError(`"${text}" has no digits`, `Enter the number in ${INTERNATIONAL_FORMAT}.`);
 	}

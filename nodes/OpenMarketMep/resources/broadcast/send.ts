@@ -194,7 +194,7 @@ const properties: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description: 'When the broadcast starts; converted to UK time, as MEP expects. Empty: MEP\'s default.',
-				routing: { send: { preSend: [sendDateTime('mmsOptions.sendDate', 'senddate', 'Send Date')] } },
+				routing: { send: { preSend: [sendDateTime('mmsOptions.sendDate', 'senddate', 'Send Date', { notPast: true })] } },
 			},
 			{
 				displayName: 'Sub-Account',
@@ -232,7 +232,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: 'When MEP triggers the service; converted to UK time, as MEP expects. Empty: MEP\'s default.',
 		displayOptions: { show: { broadcastType: ['service'] } },
-		routing: { send: { preSend: [sendDateTime('sendDate', 'senddate', 'Send Date')] } },
+		routing: { send: { preSend: [sendDateTime('sendDate', 'senddate', 'Send Date', { notPast: true })] } },
 	},
 ];
 
