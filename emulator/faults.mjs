@@ -16,6 +16,7 @@ export const FAULTS = [
 	'hugeBody',
 	'invoke1000',
 	'invoke1010',
+	'echoRequest',
 ];
 
 /** mulberry32: small, fast and the same sequence for the same seed. */
@@ -97,9 +98,15 @@ function huge() {
 
 const textHeaders = { 'Content-Type': 'text/plain', Server: 'Apache-Coyote/1.1' };
 
-/** Answers with the fault instead of the route; returns false for 'hang' (never answers). */
-export function serveFault(fault, res, hung) {
+/** Answers with the fault instead of the route ('hang' never answers). */
+export function serveFault(fault, res, hung, req) {
 	switch (fault) {
+		case 'echoRequest': {
+			// A rejection that quotes the whole request line, login included, as some servers do.
+			const body = latin1Bytes(`Your request is invalid, specifically the following parameter is incorrect: ${req.url}`);
+			res.writeHead(400, { ...textHeaders, 'Content-Length': body.length });
+			return res.end(body);
+		}
 		case 'status500':
 		case 'status503': {
 			const body = latin1Bytes(FAULT_BODIES[fault]);

@@ -80,7 +80,7 @@ export async function startEmulator(options = {}) {
 		}
 		if (decision.fault) {
 			stats.faultsInjected += 1;
-			return serveFault(decision.fault, res, hung);
+			return serveFault(decision.fault, res, hung, req);
 		}
 
 		try {

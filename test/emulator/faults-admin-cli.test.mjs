@@ -52,6 +52,7 @@ describe('faults', () => {
 		['malformedXml', 200],
 		['billionLaughs', 200],
 		['wrongEncoding', 200],
+		['echoRequest', 400],
 	])('%s answers %i and changes no state', async (name, status) => {
 		fault(name);
 		const response = await mep(emulator, ...ADD);
@@ -62,6 +63,7 @@ describe('faults', () => {
 		if (name === 'malformedXml') expect(response.text).not.toMatch(/<\/users>/);
 		if (name === 'billionLaughs') expect(response.text).toMatch(/<!ENTITY lol9/);
 		if (name === 'wrongEncoding') expect(response.bytes.includes(Buffer.from('Café', 'utf8'))).toBe(true);
+		if (name === 'echoRequest') expect(response.text).toMatch(/^Your request is invalid.*\/subscriptionapi\/adduser\?username=demo&password=/);
 	});
 
 	test('reset: the connection is cut mid-body', async () => {

@@ -22,6 +22,8 @@ const { OpenMarketMep } = require(path.join(root, 'dist/nodes/OpenMarketMep/Open
 const { OpenMarketMepApi } = require(path.join(root, 'dist/credentials/OpenMarketMepApi.credentials.js'));
 
 export const NODE_TYPE = 'n8n-nodes-openmarket-mep.openMarketMep';
+/** The node's MAX_CONCURRENT_REQUESTS (shared/transport.ts). */
+export const MAX_CONCURRENT = 20;
 export const CREDENTIAL_TYPE = 'openMarketMepApi';
 
 export const nodeType = new OpenMarketMep();

@@ -98,6 +98,13 @@ test('a huge (~50 MB) well-formed answer is read, not a crash', async () => {
 	expect(items).toHaveLength(3);
 }, 120_000);
 
+test('a MEP error body that echoes the request URL has the login scrubbed out', async () => {
+	injectFault({ route: '/subscriptionapi/adduser', fault: 'echoRequest' });
+	const error = await failure(addUser); // failure() also checks the password is nowhere
+	expect(error.message).toMatch(/password=\*\*\*/);
+	expect(error.message).toMatch(/username=\*\*\*/);
+});
+
 test('Invoke Service faults say whether to retry', async () => {
 	const credentials = { ...mep.credentials(), serviceManagerUrl: mep.emulator.serviceManagerUrl, cieUrl: mep.emulator.cieUrl };
 	injectFault({ route: '/service/v1/invokeService', fault: 'status503' });

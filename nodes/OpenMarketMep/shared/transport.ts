@@ -58,6 +58,41 @@ class ItemGate {
 
 const gates = new WeakMap<object, ItemGate>();
 
+/**
+ * At most this many requests of one node run are in flight at once. RoutingNode starts every
+ * item's request together; thousands of items must not become thousands of connections to MEP.
+ */
+export const MAX_CONCURRENT_REQUESTS = 20;
+
+class RequestSlots {
+	private active = 0;
+
+	private readonly waiting: Array<() => void> = [];
+
+	async run<T>(task: () => Promise<T>): Promise<T> {
+		if (this.active >= MAX_CONCURRENT_REQUESTS) await new Promise<void>((resolve) => this.waiting.push(resolve));
+		this.active += 1;
+		try {
+			return await task();
+		} finally {
+			this.active -= 1;
+			this.waiting.shift()?.();
+		}
+	}
+}
+
+const slots = new WeakMap<object, RequestSlots>();
+
+function slotsFor(context: IExecuteSingleFunctions): RequestSlots {
+	const run = context.getExecuteData();
+	let runSlots = slots.get(run);
+	if (!runSlots) {
+		runSlots = new RequestSlots();
+		slots.set(run, runSlots);
+	}
+	return runSlots;
+}
+
 function gateFor(context: IExecuteSingleFunctions): ItemGate | undefined {
 	if (context.continueOnFail()) return undefined;
 	const batching = context.getNodeParameter('requestOptions.batching.batch', {}) as IDataObject;
@@ -119,7 +154,7 @@ export async function executeMepRequest(
 			await gate.open;
 			if (gate.failure) throw gate.failure; // another item's bad field: send nothing
 		}
-		return await this.makeRoutingRequest(requestData);
+		return await slotsFor(this).run(async () => await this.makeRoutingRequest(requestData));
 	} catch (caught) {
 		const error = await asNodeError(this, caught);
 		if (!this.continueOnFail()) throw error;
