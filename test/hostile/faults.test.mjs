@@ -18,7 +18,8 @@ async function failure(parameters, credentials = mep.credentials()) {
 	const result = await runNode({ parameters, credentials });
 	expect(Date.now() - started).toBeLessThan(60_000); // never hangs the workflow
 	expect(result.error).toBeDefined();
-	const text = `${serialiseRun(result)}\n${result.error.message}\n${result.error.description ?? ''}`;
+	const { message, description, stack, cause } = result.error;
+	const text = [serialiseRun(result), message, description, stack, JSON.stringify(cause ?? null), String(cause?.stack ?? '')].join('\n');
 	expect(text).not.toContain(DEMO.password);
 	expect(text).not.toContain(encodeURIComponent(DEMO.password));
 	return result.error;
