@@ -1,7 +1,7 @@
 // The bad-input catalogue: each case ends either in a correct request (the exact query string
 // MEP received is shown) or in an error naming the field, the item and the fix, before any request.
-import { useEmulator } from '../helpers/emulator.mjs';
-import { runNode } from '../helpers/n8n.mjs';
+import { DEMO, useEmulator } from '../helpers/emulator.mjs';
+import { runNode, serialiseRun } from '../helpers/n8n.mjs';
 
 const mep = useEmulator();
 const rl = (value) => ({ __rl: true, mode: 'id', value });
@@ -75,7 +75,11 @@ const CASES = [
 
 test.each(CASES)('%s', async (_name, parameters, json, expected) => {
 	const credentials = { ...mep.credentials(), serviceManagerUrl: mep.emulator.serviceManagerUrl, cieUrl: mep.emulator.cieUrl };
-	const { error } = await runNode({ parameters, items: [{ json }, { json }], credentials, onError: expected.sent ? 'continueRegularOutput' : undefined });
+	const result = await runNode({ parameters, items: [{ json }, { json }], credentials, onError: expected.sent ? 'continueRegularOutput' : undefined });
+	const { error } = result;
+	const everything = [serialiseRun(result), error?.message, error?.description, error?.stack].join('\n');
+	expect(everything).not.toContain(DEMO.password);
+	expect(everything).not.toContain(encodeURIComponent(DEMO.password));
 	const requests = await mep.requests();
 	if (expected.sent) {
 		expect(requests.map((r) => r.query)).toEqual([`${expected.sent}&${LOGIN}`, `${expected.sent}&${LOGIN}`]);

@@ -1,7 +1,7 @@
 // 5,000 Add User items through n8n's engine with 5% injected failures and a rate limit, under
 // Continue On Fail: each input comes out once, paired; MEP holds exactly the successes; nothing twice.
-import { useEmulator } from '../helpers/emulator.mjs';
-import { MAX_CONCURRENT, runNode } from '../helpers/n8n.mjs';
+import { DEMO, useEmulator } from '../helpers/emulator.mjs';
+import { MAX_CONCURRENT, runNode, serialiseRun } from '../helpers/n8n.mjs';
 
 const mep = useEmulator();
 const N = 5000;
@@ -38,4 +38,6 @@ test(`${N} items, 5% failures, rate limited`, async () => {
 	const stats = mep.emulator.stats();
 	expect(stats.requests.byRoute['/subscriptionapi/adduser']).toBe(N); // each item sent exactly once
 	expect(stats.peakConnections).toBeLessThanOrEqual(MAX_CONCURRENT + 2);
+	expect(serialiseRun(result)).not.toContain(encodeURIComponent(DEMO.password));
+	expect(serialiseRun(result)).not.toContain(DEMO.password);
 }, 180_000);
