@@ -4,47 +4,82 @@ import { parseArgs } from 'node:util';
 import { DEMO_SEED, startEmulator } from './index.mjs';
 import { loadSeed } from './state.mjs';
 
-const { values } = parseArgs({
-	options: {
-		port: { type: 'string', default: '8099' },
-		host: { type: 'string', default: '127.0.0.1' },
-		seed: { type: 'string', default: DEMO_SEED },
-		latency: { type: 'string', default: '0' },
-		jitter: { type: 'string', default: '0' },
-		'rate-limit': { type: 'string', default: '0' },
-		'random-seed': { type: 'string', default: '1' },
-		quiet: { type: 'boolean', default: false },
-		'send-204-body': { type: 'boolean', default: false },
-		help: { type: 'boolean', default: false },
-	},
-});
+const USAGE = `Usage: npm run emulator -- [options]
+  --port <n>             port on the host (default 8099; 0 = any free port)
+  --host <address>       address to listen on (default 127.0.0.1)
+  --seed <file>          seed JSON (default emulator/seeds/demo.json)
+  --latency <ms>         added latency on every MEP route (default 0)
+  --jitter <ms>          extra random latency 0..ms (default 0)
+  --rate-limit <n>       requests per second before 429 + Retry-After (default 0 = none)
+  --random-seed <n>      seed of the fault randomness (default 1)
+  --no-204-body          omit the body of the variable-delete 204 (sent by default, as documented)
+  --quiet                no line per request
+  --help
+`;
+
+function fail(message, code = 2) {
+	process.stderr.write(`${message}\n\n${USAGE}`);
+	process.exit(code);
+}
+
+let values;
+try {
+	({ values } = parseArgs({
+		options: {
+			port: { type: 'string', default: '8099' },
+			host: { type: 'string', default: '127.0.0.1' },
+			seed: { type: 'string', default: DEMO_SEED },
+			latency: { type: 'string', default: '0' },
+			jitter: { type: 'string', default: '0' },
+			'rate-limit': { type: 'string', default: '0' },
+			'random-seed': { type: 'string', default: '1' },
+			'no-204-body': { type: 'boolean', default: false },
+			'send-204-body': { type: 'boolean', default: false }, // kept for older scripts: now the default
+			quiet: { type: 'boolean', default: false },
+			help: { type: 'boolean', default: false },
+		},
+	}));
+} catch (error) {
+	fail(error.message);
+}
 
 if (values.help) {
-	process.stdout.write('Usage: npm run emulator -- [--port 8099] [--seed file.json] [--latency ms] [--jitter ms] [--rate-limit per-second] [--random-seed n] [--send-204-body] [--quiet]\n');
+	process.stdout.write(USAGE);
 	process.exit(0);
 }
 
 const number = (name) => {
 	const value = Number(values[name]);
-	if (!Number.isInteger(value) || value < 0) {
-		process.stderr.write(`--${name} must be a whole number, got "${values[name]}"\n`);
-		process.exit(2);
-	}
+	if (values[name].trim() === '' || !Number.isInteger(value) || value < 0) fail(`--${name} must be a whole number, got "${values[name]}"`);
 	return value;
 };
 
-const seed = loadSeed(values.seed);
-const emulator = await startEmulator({
-	port: number('port'),
-	host: values.host,
-	seed,
-	latencyMs: number('latency'),
-	jitterMs: number('jitter'),
-	rateLimit: number('rate-limit'),
-	randomSeed: number('random-seed'),
-	quiet: values.quiet,
-	send204Body: values['send-204-body'],
-});
+let seed;
+try {
+	seed = loadSeed(values.seed);
+} catch (error) {
+	fail(`cannot load the seed ${values.seed}: ${error.message}`);
+}
+
+let emulator;
+try {
+	emulator = await startEmulator({
+		port: number('port'),
+		host: values.host,
+		seed,
+		latencyMs: number('latency'),
+		jitterMs: number('jitter'),
+		rateLimit: number('rate-limit'),
+		randomSeed: number('random-seed'),
+		quiet: values.quiet,
+		send204Body: !values['no-204-body'],
+	});
+} catch (error) {
+	fail(`cannot start the emulator: ${error.message}`, 1);
+}
+
+// The seed's first account is the demo login; its password is printed on purpose (it is public
+// demo data). Passwords sent in requests are never printed: request lines show password=***.
 const demo = seed.accounts?.[0];
 process.stdout.write(
 	[
@@ -53,13 +88,16 @@ process.stdout.write(
 		`  Invoke Service, production:       ${emulator.serviceManagerUrl}`,
 		`  Invoke Service, CIE:              ${emulator.cieUrl}`,
 		`  admin API:                        ${emulator.adminUrl}/state`,
-		demo ? `  demo login: username ${demo.username}, password ${demo.password}` : '',
+		demo ? `  demo login: username ${demo.username}, password ${demo.password}` : '  (the seed has no accounts)',
 		'Ctrl-C stops it.',
 		'',
 	].join('\n'),
 );
 
+let stopping = false;
 const stop = async () => {
+	if (stopping) return;
+	stopping = true;
 	await emulator.close();
 	process.exit(0);
 };

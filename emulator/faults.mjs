@@ -1,5 +1,7 @@
 // Fault and load controls (per route or global), deterministic for a given random seed.
+// Faults are decided before a route runs, so a faulted request never changes the state.
 import { FAULT_BODIES, INVOKE } from './assumptions.mjs';
+import { SERVER_HEADER } from './http.mjs';
 import { latin1Bytes, listDocument } from './xml.mjs';
 
 export const FAULTS = [
@@ -20,7 +22,7 @@ export const FAULTS = [
 ];
 
 /** mulberry32: small, fast and the same sequence for the same seed. */
-function prng(seed) {
+export function prng(seed) {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;
@@ -31,44 +33,87 @@ function prng(seed) {
 	};
 }
 
+/** Refuses a spec that would silently do nothing or something else than meant. */
+function validate(spec) {
+	const fail = (message) => {
+		throw new FaultSpecError(message);
+	};
+	if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) fail('a fault spec is an object { randomSeed?, rules: [...] }');
+	if (spec.rules !== undefined && !Array.isArray(spec.rules)) fail('rules must be an array');
+	if (spec.randomSeed !== undefined && !Number.isInteger(spec.randomSeed)) fail('randomSeed must be an integer');
+	const nonNegative = (value, name, i) => {
+		if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) fail(`rules[${i}].${name} must be a number >= 0`);
+	};
+	(spec.rules ?? []).forEach((rule, i) => {
+		if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) fail(`rules[${i}] must be an object`);
+		if (rule.route !== undefined && (typeof rule.route !== 'string' || (rule.route !== '*' && !rule.route.startsWith('/')))) {
+			fail(`rules[${i}].route must be "*" or a path such as /subscriptionapi/adduser`);
+		}
+		if (rule.fault !== undefined && !FAULTS.includes(rule.fault)) fail(`unknown fault "${rule.fault}"; one of ${FAULTS.join(', ')}`);
+		if (rule.probability !== undefined && !(typeof rule.probability === 'number' && rule.probability >= 0 && rule.probability <= 1)) {
+			fail(`rules[${i}].probability must be 0..1`);
+		}
+		if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 0)) fail(`rules[${i}].count must be a whole number >= 0`);
+		nonNegative(rule.latencyMs, 'latencyMs', i);
+		nonNegative(rule.jitterMs, 'jitterMs', i);
+		if (rule.rateLimit !== undefined) {
+			if (rule.rateLimit === null || typeof rule.rateLimit !== 'object') fail(`rules[${i}].rateLimit must be { perSecond, retryAfter? }`);
+			if (rule.rateLimit.perSecond === undefined) fail(`rules[${i}].rateLimit.perSecond is required`);
+			nonNegative(rule.rateLimit.perSecond, 'rateLimit.perSecond', i);
+		}
+	});
+}
+
+export class FaultSpecError extends Error {}
+
 export class FaultPlan {
-	constructor(spec = { rules: [] }) {
+	/** `defaultSeed` is used when a spec has no randomSeed (the emulator's startup randomSeed). */
+	constructor(spec = { rules: [] }, defaultSeed = 1) {
+		this.defaultSeed = defaultSeed;
 		this.set(spec);
 	}
 
 	set(spec) {
-		const rules = spec?.rules ?? [];
-		for (const rule of rules) {
-			if (rule.fault !== undefined && !FAULTS.includes(rule.fault)) throw new Error(`unknown fault "${rule.fault}"; one of ${FAULTS.join(', ')}`);
-			if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) throw new Error('probability must be 0..1');
-		}
-		this.spec = { randomSeed: spec?.randomSeed ?? 1, rules: structuredClone(rules) };
+		validate(spec);
+		this.spec = { randomSeed: spec.randomSeed ?? this.defaultSeed, rules: structuredClone(spec.rules ?? []) };
 		this.random = prng(this.spec.randomSeed);
 		this.windows = this.spec.rules.map(() => ({ second: 0, count: 0 }));
 		this.remaining = this.spec.rules.map((rule) => rule.count ?? Infinity);
 	}
 
-	/** What to do with a request to `route`: { delayMs, rateLimited?: {retryAfter}, fault? }. */
+	/**
+	 * What to do with a request to `route`: { delayMs, rateLimited?: { retryAfter }, fault? }.
+	 * Every matching rule adds its latency; a rate limit exceeded wins over faults; otherwise the
+	 * first fault that fires (and still has `count` left) wins. Every matching rule draws its random
+	 * numbers (jitter, probability) whatever happens, so the same seed and the same sequence of
+	 * routes replay the same decisions even when a rate limit (wall-clock) intervenes.
+	 */
 	decide(route) {
 		const decision = { delayMs: 0 };
+		const fired = [];
 		this.spec.rules.forEach((rule, index) => {
 			if (rule.route !== undefined && rule.route !== '*' && rule.route !== route) return;
 			decision.delayMs += (rule.latencyMs ?? 0) + (rule.jitterMs ? Math.floor(this.random() * rule.jitterMs) : 0);
-			if (rule.rateLimit && !decision.rateLimited) {
+			if (rule.rateLimit) {
+				// A fixed one-second window per rule: at most perSecond requests in each wall-clock second.
 				const second = Math.floor(Date.now() / 1000);
 				const window = this.windows[index];
 				if (window.second !== second) Object.assign(window, { second, count: 0 });
 				window.count += 1;
-				if (window.count > rule.rateLimit.perSecond) decision.rateLimited = { retryAfter: rule.rateLimit.retryAfter !== false };
+				if (window.count > rule.rateLimit.perSecond) decision.rateLimited ??= { retryAfter: rule.rateLimit.retryAfter !== false };
 			}
-			if (rule.fault && !decision.fault && this.remaining[index] > 0) {
+			if (rule.fault) {
 				const hit = rule.probability === undefined || this.random() < rule.probability;
-				if (hit) {
-					this.remaining[index] -= 1;
-					decision.fault = rule.fault;
-				}
+				if (hit) fired.push(index);
 			}
 		});
+		if (!decision.rateLimited) {
+			const index = fired.find((i) => this.remaining[i] > 0);
+			if (index !== undefined) {
+				this.remaining[index] -= 1;
+				decision.fault = this.spec.rules[index].fault;
+			}
+		}
 		return decision;
 	}
 }
@@ -76,6 +121,7 @@ export class FaultPlan {
 const PROXY_PAGE =
 	'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
+/** Ten entities each expanding the previous one ten times: 10^9 "lol"s if a parser expands them. */
 const BILLION_LAUGHS = [
 	'<?xml version="1.0" encoding="ISO-8859-1"?>',
 	'<!DOCTYPE users [',
@@ -83,26 +129,29 @@ const BILLION_LAUGHS = [
 	...Array.from({ length: 9 }, (_, i) => ` <!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`),
 	']>',
 	'<users><user><msisdn>&lol9;</msisdn></user></users>',
+	'',
 ].join('\n');
 
+export const HUGE_BODY_BYTES = 50 * 1024 * 1024;
 let hugeBody;
-/** ~50 MB of well-formed users, built once. */
+/** ~50 MB of well-formed users (ISO-8859-1, the usual declaration), built once per process. */
 function huge() {
 	if (!hugeBody) {
 		const user = '   <user>\n      <msisdn>447700900000</msisdn>\n      <network>ORANGEUK</network>\n      <enabled>true</enabled>\n   </user>\n';
-		const count = Math.ceil((50 * 1024 * 1024) / user.length);
+		const count = Math.ceil(HUGE_BODY_BYTES / user.length);
 		hugeBody = Buffer.from(`<?xml version="1.0" encoding="ISO-8859-1"?>\n<users>\n${user.repeat(count)}</users>\n`, 'latin1');
 	}
 	return hugeBody;
 }
 
-const textHeaders = { 'Content-Type': 'text/plain', Server: 'Apache-Coyote/1.1' };
+const textHeaders = { 'Content-Type': 'text/plain', Server: SERVER_HEADER };
 
 /** Answers with the fault instead of the route ('hang' never answers). */
 export function serveFault(fault, res, hung, req) {
 	switch (fault) {
 		case 'echoRequest': {
-			// A rejection that quotes the whole request line, login included, as some servers do.
+			// A rejection that quotes the whole request line, login included, as some servers do:
+			// lets a client test that it scrubs MEP's error texts before showing them.
 			const body = latin1Bytes(`Your request is invalid, specifically the following parameter is incorrect: ${req.url}`);
 			res.writeHead(400, { ...textHeaders, 'Content-Length': body.length });
 			return res.end(body);
@@ -114,10 +163,17 @@ export function serveFault(fault, res, hung, req) {
 			return res.end(body);
 		}
 		case 'reset':
+			// Headers and the start of a success body, then a TCP reset.
 			res.writeHead(200, { ...textHeaders, 'Transfer-Encoding': 'chunked' });
 			res.write(latin1Bytes('<?xml version="1.0" encoding="ISO-8859-1"?>\n<users>\n   <user>\n'));
-			return setTimeout(() => res.socket?.destroy(), 20);
+			return setTimeout(() => {
+				const socket = res.socket;
+				if (!socket || socket.destroyed) return;
+				if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+				else socket.destroy();
+			}, 20);
 		case 'hang':
+			// Accepted, never answered; close() destroys it.
 			hung.add(res);
 			return res.on('close', () => hung.delete(res));
 		case 'malformedXml':
@@ -130,25 +186,27 @@ export function serveFault(fault, res, hung, req) {
 			res.writeHead(200, { ...textHeaders, 'Content-Length': 0 });
 			return res.end();
 		case 'status204WithBody': {
+			// Body bytes in the same write as the head: what HTTP forbids and Node's parser rejects.
 			const socket = res.socket;
 			res._mepRawStatus = 204;
-			return socket.write('HTTP/1.1 204 No Content\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK', () => socket.end());
+			if (!socket || socket.destroyed) return undefined;
+			return socket.write(`HTTP/1.1 204 No Content\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nServer: ${SERVER_HEADER}\r\nConnection: close\r\n\r\nOK`, () => socket.end());
 		}
 		case 'wrongEncoding':
-			// Declared ISO-8859-1, sent as UTF-8: "café" arrives as "cafÃ©".
-			res.writeHead(200, textHeaders);
+			// Declared ISO-8859-1, sent as UTF-8: "Café" arrives as "CafÃ©".
+			res.writeHead(200, { ...textHeaders, 'Transfer-Encoding': 'chunked' });
 			return res.end(Buffer.from(listDocument('users', 'user', [{ msisdn: '447700900123', network: 'Café', enabled: true }]), 'utf8'));
 		case 'billionLaughs':
-			res.writeHead(200, textHeaders);
+			res.writeHead(200, { ...textHeaders, 'Transfer-Encoding': 'chunked' });
 			return res.end(Buffer.from(BILLION_LAUGHS, 'latin1'));
 		case 'hugeBody':
-			res.writeHead(200, textHeaders);
+			res.writeHead(200, { ...textHeaders, 'Transfer-Encoding': 'chunked' });
 			return res.end(huge());
 		case 'invoke1000':
 		case 'invoke1010': {
 			const entry = fault === 'invoke1000' ? INVOKE.permanent : INVOKE.retryable;
-			const body = Buffer.from(JSON.stringify(INVOKE.error(entry.code, entry.message)));
-			res.writeHead(entry.status, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+			const body = Buffer.from(JSON.stringify(INVOKE.envelope.error(entry.code, entry.message)));
+			res.writeHead(entry.status, { 'Content-Type': 'application/json', Server: SERVER_HEADER, 'Content-Length': body.length });
 			return res.end(body);
 		}
 		default:
@@ -158,6 +216,7 @@ export function serveFault(fault, res, hung, req) {
 
 export function serveRateLimited(res, { retryAfter }) {
 	const body = latin1Bytes(FAULT_BODIES.rateLimited);
-	res.writeHead(429, { ...textHeaders, 'Content-Length': body.length, ...(retryAfter ? { 'Retry-After': '1' } : {}) });
+	const wait = retryAfter ? { 'Retry-After': String(FAULT_BODIES.retryAfterSeconds) } : {};
+	res.writeHead(429, { ...textHeaders, 'Content-Length': body.length, ...wait });
 	res.end(body);
 }

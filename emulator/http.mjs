@@ -39,12 +39,17 @@ export function sendJson(res, status, body, headers = {}) {
 }
 
 /**
- * MEP's 204 for a missing variable (SPEC 4.15): the documented status line and headers, written
- * to the socket directly because Node's http would drop the Content-Length of a 204. With
- * `withBody` the documented body follows. The connection is closed after it: the response is
- * written outside Node's http, and a client would read a 204 body as the next response.
+ * MEP's 204 for a missing variable (SPEC 4.15), written to the socket directly: Node's http would
+ * drop both the Content-Length and the body of a 204. The head goes out at once; the documented
+ * body follows `bodyDelayMs` later unless the client has closed by then (Node, axios and curl
+ * close as soon as they have read a 204 head with `Connection: close`, and their parsers would
+ * fail on body bytes arriving with the head). A raw client that waits sees every documented byte.
+ * The connection is closed afterwards: a client could otherwise read the body as the next response.
  */
-export function sendRaw204(res, { reason, text }, withBody) {
+export function sendRaw204(res, { reason, text, bodyDelayMs }, withBody) {
+	res._mepRawStatus = 204;
+	const socket = res.socket;
+	if (!socket || socket.destroyed) return;
 	const body = Buffer.from(text, 'latin1');
 	const head =
 		`HTTP/1.1 204 ${reason}\r\n` +
@@ -53,10 +58,22 @@ export function sendRaw204(res, { reason, text }, withBody) {
 		`Server: ${SERVER_HEADER}\r\n` +
 		`Date: ${new Date().toUTCString()}\r\n` +
 		'Connection: close\r\n\r\n';
-	res._mepRawStatus = 204;
-	const socket = res.socket;
-	const bytes = withBody ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : Buffer.from(head, 'latin1');
-	socket.write(bytes, () => socket.end());
+	socket.write(Buffer.from(head, 'latin1'));
+	if (!withBody) {
+		socket.end();
+		return;
+	}
+	let done = false;
+	const finish = (clientClosed) => {
+		if (done) return;
+		done = true;
+		clearTimeout(timer);
+		if (clientClosed || socket.destroyed) socket.destroy();
+		else socket.end(body);
+	};
+	const timer = setTimeout(() => finish(false), bodyDelayMs);
+	socket.once('end', () => finish(true));
+	socket.once('close', () => finish(true));
 }
 
 export function send(res, reply) {

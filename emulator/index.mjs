@@ -5,9 +5,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { handleAdmin } from './admin.mjs';
+import { INVOKE, REJECTIONS, SUCCESS } from './assumptions.mjs';
 import { FaultPlan, serveFault, serveRateLimited } from './faults.mjs';
 import { MepReply, send, sendJson, sendRaw204, sendText, sendXml } from './http.mjs';
-import { REJECTIONS, SUCCESS } from './assumptions.mjs';
 import { broadcastRoutes } from './routes/broadcast.mjs';
 import { injectRoutes } from './routes/inject.mjs';
 import { invokeService } from './routes/invoke.mjs';
@@ -16,20 +17,51 @@ import { variableRoutes } from './routes/variable.mjs';
 import { createState, loadSeed, publicState } from './state.mjs';
 
 export const DEMO_SEED = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seeds/demo.json');
-const CMX_ROUTES = { ...subscriptionRoutes, ...broadcastRoutes, ...variableRoutes, ...injectRoutes };
+/** Every cmx2api path, exactly as MEP spells it (case-sensitive: `/InjectMessage`). */
+export const CMX_ROUTES = { ...subscriptionRoutes, ...broadcastRoutes, ...variableRoutes, ...injectRoutes };
+/** The route name of Invoke Service in fault rules and stats, whichever base URL was used. */
 export const INVOKE_ROUTE = '/service/v1/invokeService';
+export const MEP_ROUTES = [...Object.keys(CMX_ROUTES), INVOKE_ROUTE];
 const INVOKE_PATH = /^(?:\/(servicemanager|servicemanager-cie))?\/service\/v1\/invokeService\/([^/]+)$/;
-const MAX_LOGGED_REQUESTS = 10_000;
+const REQUEST_LOG_LIMIT = 10_000;
 
-const redactQuery = (query) => query.replace(/(^|&)(password=)[^&]*/gi, '$1$2***');
+/**
+ * The raw query string with every `password` value replaced by `***`. Parameter names are decoded
+ * before comparing, so `pass%77ord=…` (which MEP would read as `password`) is caught too.
+ */
+export function redactQuery(raw) {
+	if (!raw) return '';
+	return raw
+		.split('&')
+		.map((part) => {
+			const eq = part.indexOf('=');
+			const rawName = eq === -1 ? part : part.slice(0, eq);
+			let name = rawName;
+			try {
+				name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+			} catch {
+				// a malformed escape: compare the raw name
+			}
+			return name.trim().toLowerCase() === 'password' ? `${rawName}=***` : part;
+		})
+		.join('&');
+}
 
-function readBody(req, limit = 1024 * 1024) {
+function safeDecode(text) {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+}
+
+function readBody(req, limit) {
 	return new Promise((resolve, reject) => {
 		const chunks = [];
 		let size = 0;
 		req.on('data', (chunk) => {
 			size += chunk.length;
-			if (size > limit) reject(new MepReply(413, 'Request body too large'));
+			if (size > limit) reject(new MepReply(INVOKE.bodyLimit.status, INVOKE.bodyLimit.text));
 			else chunks.push(chunk);
 		});
 		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -38,18 +70,31 @@ function readBody(req, limit = 1024 * 1024) {
 }
 
 /**
- * Starts an emulator. Options: port (0 = a free one), host, seed (path or object; default the
- * demo seed), latencyMs, jitterMs, rateLimit (requests per second, 0 = none), randomSeed, quiet,
- * send204Body (put the documented body of the variable-delete 204 on the wire; see assumptions).
+ * Starts an emulator and resolves once it listens. Options: port (0 = a free one), host, seed (a
+ * JSON file path or an object; default the demo seed), latencyMs, jitterMs, rateLimit (requests per
+ * second, 0 = none) as a global fault rule, randomSeed (fault randomness), quiet (false: one stdout
+ * line per MEP request, password redacted), send204Body (default true: see assumptions.mjs),
+ * requestLogLimit (default 10,000).
  */
 export async function startEmulator(options = {}) {
-	const { port = 0, host = '127.0.0.1', seed = DEMO_SEED, latencyMs = 0, jitterMs = 0, rateLimit = 0, randomSeed = 1, quiet = true } = options;
-	const send204Body = options.send204Body ?? SUCCESS.variableDidNotExist.sendBodyByDefault;
+	const {
+		port = 0,
+		host = '127.0.0.1',
+		seed = DEMO_SEED,
+		latencyMs = 0,
+		jitterMs = 0,
+		rateLimit = 0,
+		randomSeed = 1,
+		quiet = true,
+		send204Body = SUCCESS.variableDidNotExist.sendBodyByDefault,
+		requestLogLimit = REQUEST_LOG_LIMIT,
+	} = options;
 	const startSeed = loadSeed(seed);
 	let state = createState(startSeed);
+	// The startup load settings are a global rule; clearFaults() comes back to them.
 	const baseRule = latencyMs || jitterMs || rateLimit ? { route: '*', latencyMs, jitterMs, ...(rateLimit ? { rateLimit: { perSecond: rateLimit } } : {}) } : undefined;
 	const startFaults = { randomSeed, rules: baseRule ? [baseRule] : [] };
-	const faults = new FaultPlan(startFaults);
+	const faults = new FaultPlan(startFaults, randomSeed);
 	const sockets = new Set();
 	const hung = new Set();
 	let requestLog = [];
@@ -61,42 +106,59 @@ export async function startEmulator(options = {}) {
 
 	async function handleMep(req, res, url) {
 		const invoke = INVOKE_PATH.exec(url.pathname);
-		const route = invoke ? INVOKE_ROUTE : CMX_ROUTES[url.pathname] ? url.pathname : undefined;
+		const route = invoke ? INVOKE_ROUTE : Object.hasOwn(CMX_ROUTES, url.pathname) ? url.pathname : undefined;
 		stats.requests.total += 1;
-		stats.requests.byRoute[route ?? url.pathname] = (stats.requests.byRoute[route ?? url.pathname] ?? 0) + 1;
-		const entry = { method: req.method, path: url.pathname, query: redactQuery(url.search.slice(1)), status: undefined, at: new Date().toISOString() };
+		const statsKey = route ?? '(unknown path)';
+		stats.requests.byRoute[statsKey] = (stats.requests.byRoute[statsKey] ?? 0) + 1;
+		const rawQuery = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1).replace(/#.*$/, '') : '';
+		const entry = { method: req.method, path: url.pathname, query: redactQuery(rawQuery), status: null, at: new Date().toISOString() };
 		requestLog.push(entry);
-		if (requestLog.length > MAX_LOGGED_REQUESTS) requestLog = requestLog.slice(-MAX_LOGGED_REQUESTS);
-		res.on('close', () => (entry.status = res._mepRawStatus ?? (res.headersSent ? res.statusCode : undefined)));
-		if (!quiet) process.stdout.write(`${req.method} ${url.pathname}?${entry.query}\n`);
-		if (!route) return sendText(res, REJECTIONS.notFound.status, REJECTIONS.notFound.text());
+		if (requestLog.length > requestLogLimit) requestLog.splice(0, requestLog.length - requestLogLimit);
+		const noteStatus = () => {
+			if (res._mepRawStatus) entry.status = res._mepRawStatus;
+			else if (res.headersSent) entry.status = res.statusCode;
+		};
+		res.on('close', noteStatus);
+		if (!quiet) process.stdout.write(`${entry.at} ${req.method} ${entry.path}${entry.query ? `?${entry.query}` : ''}\n`);
+		try {
+			if (!route) return sendText(res, REJECTIONS.notFound.status, REJECTIONS.notFound.text());
 
-		// Faults are decided before the route runs, so a faulted request never changes the state.
-		const decision = faults.decide(route);
-		if (decision.delayMs > 0) await sleep(decision.delayMs);
-		if (decision.rateLimited) {
-			stats.rateLimited += 1;
-			return serveRateLimited(res, decision.rateLimited);
+			// Faults are decided before the route runs, so a faulted request never changes the state.
+			const decision = faults.decide(route);
+			if (decision.delayMs > 0) await sleep(decision.delayMs);
+			if (res.destroyed || !res.socket || res.socket.destroyed) return undefined; // the client gave up while we waited
+			if (decision.rateLimited) {
+				stats.rateLimited += 1;
+				return serveRateLimited(res, decision.rateLimited);
+			}
+			if (decision.fault) {
+				stats.faultsInjected += 1;
+				return serveFault(decision.fault, res, hung, req);
+			}
+			return await answer(req, res, url, invoke);
+		} finally {
+			noteStatus();
 		}
-		if (decision.fault) {
-			stats.faultsInjected += 1;
-			return serveFault(decision.fault, res, hung, req);
-		}
+	}
 
+	async function answer(req, res, url, invoke) {
 		try {
 			if (invoke) {
-				const body = await readBody(req);
+				const body = req.method === 'POST' ? await readBody(req, INVOKE.bodyLimit.bytes) : '';
 				const result = invokeService(state, {
 					method: req.method,
 					headers: req.headers,
 					body,
-					serviceId: decodeURIComponent(invoke[2]),
+					serviceId: safeDecode(invoke[2]),
 					environment: invoke[1] === 'servicemanager-cie' ? 'cie' : 'production',
 				});
 				return sendJson(res, result.status, undefined, result.headers);
 			}
-			if (req.method !== 'GET') throw new MepReply(REJECTIONS.methodNotAllowed.status, REJECTIONS.methodNotAllowed.text());
-			const result = CMX_ROUTES[route](state, url.searchParams);
+			if (req.method !== 'GET') {
+				const { status, text, headers } = REJECTIONS.methodNotAllowed;
+				throw new MepReply(status, text(), { headers });
+			}
+			const result = CMX_ROUTES[url.pathname](state, url.searchParams);
 			if (result.xml !== undefined) return sendXml(res, result.xml);
 			if (result.raw204 !== undefined) return sendRaw204(res, result.raw204, send204Body);
 			return sendText(res, 200, result.text);
@@ -107,45 +169,19 @@ export async function startEmulator(options = {}) {
 		}
 	}
 
-	async function handleAdmin(req, res, url) {
-		const route = `${req.method} ${url.pathname}`;
-		const body = req.method === 'POST' ? await readBody(req) : '';
-		const json = () => (body.trim() ? JSON.parse(body) : undefined);
-		switch (route) {
-			case 'GET /_emulator/state':
-				return sendJson(res, 200, publicState(state));
-			case 'POST /_emulator/reset':
-				api.reset(json());
-				return sendJson(res, 200, { reset: true });
-			case 'GET /_emulator/faults':
-				return sendJson(res, 200, faults.spec);
-			case 'POST /_emulator/faults':
-				faults.set(json() ?? { rules: [] });
-				return sendJson(res, 200, faults.spec);
-			case 'DELETE /_emulator/faults':
-				faults.set(startFaults);
-				return sendJson(res, 200, faults.spec);
-			case 'GET /_emulator/stats':
-				return sendJson(res, 200, stats);
-			case 'POST /_emulator/stats/reset':
-				resetStats();
-				return sendJson(res, 200, stats);
-			case 'GET /_emulator/requests':
-				return sendJson(res, 200, requestLog);
-			case 'DELETE /_emulator/requests':
-				requestLog = [];
-				return sendJson(res, 200, requestLog);
-			default:
-				return sendJson(res, 404, { error: `no admin route ${route}` });
-		}
-	}
-
 	const server = http.createServer((req, res) => {
-		const url = new URL(req.url, 'http://emulator');
-		const handler = url.pathname.startsWith('/_emulator/') ? handleAdmin : handleMep;
-		handler(req, res, url).catch((error) => {
-			if (!res.headersSent) sendJson(res, 400, { error: error.message });
+		let url;
+		try {
+			url = new URL(req.url, 'http://emulator');
+		} catch {
+			return sendText(res, 400, 'Bad Request');
+		}
+		const handling = url.pathname.startsWith('/_emulator/') ? handleAdmin(api, req, res, url) : handleMep(req, res, url);
+		handling.catch((error) => {
+			process.stderr.write(`emulator: ${error.stack}\n`);
+			if (!res.headersSent && !res.destroyed) sendText(res, 500, 'Emulator error');
 		});
+		return undefined;
 	});
 	server.keepAliveTimeout = 5000;
 	server.on('connection', (socket) => {
@@ -159,33 +195,57 @@ export async function startEmulator(options = {}) {
 	});
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(port, host, resolve);
+		server.listen(port, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
 	});
 	const address = server.address();
-	const baseUrl = `http://${host}:${address.port}`;
+	const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+	let closing;
 
 	const api = {
 		port: address.port,
+		host,
 		baseUrl,
 		serviceManagerUrl: `${baseUrl}/servicemanager`,
 		cieUrl: `${baseUrl}/servicemanager-cie`,
 		adminUrl: `${baseUrl}/_emulator`,
+		/** A deep copy of the state, without passwords. */
 		state: () => publicState(state),
-		/** Back to the start seed (or `seed`), with no logs, no request history and fresh stats. */
+		/** Back to the startup seed (or to `newSeed`, a path or object), with empty request log and fresh stats. */
 		reset(newSeed) {
-			state = createState(newSeed ? loadSeed(newSeed) : startSeed);
+			const next = createState(newSeed ? loadSeed(newSeed) : startSeed);
+			state = next;
 			requestLog = [];
 			resetStats();
 		},
-		setFaults: (spec) => faults.set(spec),
-		clearFaults: () => faults.set(startFaults),
+		/** Replaces the fault rules (throws on an invalid spec, leaving the old one in place). */
+		setFaults: (spec) => {
+			faults.set(spec);
+			return structuredClone(faults.spec);
+		},
+		/** Back to the startup rules (the --latency/--jitter/--rate-limit global rule, if any). */
+		clearFaults: () => {
+			faults.set(startFaults);
+			return structuredClone(faults.spec);
+		},
+		faults: () => structuredClone(faults.spec),
 		stats: () => structuredClone(stats),
+		resetStats,
+		/** The last MEP requests: { method, path, query (password ***), status, at }. */
 		requests: () => structuredClone(requestLog),
-		async close() {
-			for (const res of hung) res.socket?.destroy();
-			const closed = new Promise((resolve) => server.close(resolve));
-			for (const socket of sockets) socket.destroy();
-			await closed;
+		clearRequests: () => {
+			requestLog = [];
+		},
+		/** Stops listening and destroys every connection, hung ones included. */
+		close() {
+			closing ??= new Promise((resolve) => {
+				for (const res of hung) res.socket?.destroy();
+				server.close(() => resolve());
+				for (const socket of sockets) socket.destroy();
+			});
+			return closing;
 		},
 	};
 	return api;

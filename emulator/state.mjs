@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { IDS, SUCCESS } from './assumptions.mjs';
 
+/** MEP's role and permission names (SPEC 2.8), as the seed's `roles` spell them. */
 export const ROLES = {
 	subscriptionsManager: 'Subscriptions Manager',
 	subscriptionsUser: 'Subscriptions User',
@@ -22,16 +23,113 @@ export const ROLES = {
 	systemManager: 'System Manager',
 };
 
+/** A seed from a JSON file path or an object (copied, so the caller's object is never changed). */
 export function loadSeed(seed) {
-	if (typeof seed === 'string') return JSON.parse(readFileSync(seed, 'utf8'));
-	return structuredClone(seed);
+	const object = typeof seed === 'string' ? JSON.parse(readFileSync(seed, 'utf8')) : structuredClone(seed);
+	validateSeed(object);
+	return object;
 }
 
-/** A fresh state from a seed object; logs start empty. */
+class SeedError extends Error {}
+
+/**
+ * Checks the seed's shape so a mistake in a hand-written seed fails at start-up with its path
+ * (e.g. `subscriptions[2].collection`), not later as a confusing MEP answer. Unknown keys are
+ * allowed; a state snapshot (GET /_emulator/state, which has no passwords) is a valid seed.
+ */
+export function validateSeed(seed) {
+	const fail = (where, what) => {
+		throw new SeedError(`invalid seed: ${where} ${what}`);
+	};
+	const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+	const string = (where, value, optional = false) => {
+		if (value === undefined && optional) return;
+		if (typeof value !== 'string' || (!optional && value === '')) fail(where, 'must be a non-empty string');
+	};
+	const strings = (where, value) => {
+		if (value === undefined) return;
+		if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) fail(where, 'must be an array of strings');
+	};
+	const list = (name) => {
+		const value = seed[name];
+		if (value === undefined) return [];
+		if (!Array.isArray(value) || value.some((v) => !isObject(v))) fail(name, 'must be an array of objects');
+		return value;
+	};
+	const unique = (name, items, key) => {
+		const seen = new Set();
+		items.forEach((item, i) => {
+			if (seen.has(item[key])) fail(`${name}[${i}].${key}`, `"${item[key]}" is used twice`);
+			seen.add(item[key]);
+		});
+	};
+	if (!isObject(seed)) fail('seed', 'must be a JSON object');
+
+	const accounts = list('accounts');
+	accounts.forEach((a, i) => {
+		string(`accounts[${i}].username`, a.username);
+		string(`accounts[${i}].password`, a.password, true);
+		for (const key of ['roles', 'collections', 'gatewayAccounts', 'routingCodes', 'serviceCollections']) strings(`accounts[${i}].${key}`, a[key]);
+	});
+	unique('accounts', accounts, 'username');
+
+	const collections = list('collections');
+	collections.forEach((c, i) => string(`collections[${i}].id`, c.id));
+	unique('collections', collections, 'id');
+	const collectionIds = new Set(collections.map((c) => c.id));
+
+	const subscriptions = list('subscriptions');
+	subscriptions.forEach((s, i) => {
+		string(`subscriptions[${i}].id`, s.id);
+		string(`subscriptions[${i}].name`, s.name, true);
+		if (!collectionIds.has(s.collection)) fail(`subscriptions[${i}].collection`, `"${s.collection}" is not one of the collections`);
+		if (s.members !== undefined && !Array.isArray(s.members)) fail(`subscriptions[${i}].members`, 'must be an array');
+		(s.members ?? []).forEach((m, j) => {
+			if (!isObject(m) || typeof m.msisdn !== 'string' || !/^[0-9]+$/.test(m.msisdn)) fail(`subscriptions[${i}].members[${j}].msisdn`, 'must be a string of digits');
+		});
+	});
+	unique('subscriptions', subscriptions, 'id');
+
+	const gateways = list('gatewayAccounts');
+	gateways.forEach((g, i) => {
+		string(`gatewayAccounts[${i}].id`, g.id);
+		if (g.type !== 'sms' && g.type !== 'mms') fail(`gatewayAccounts[${i}].type`, 'must be "sms" or "mms"');
+	});
+
+	const serviceCollections = list('serviceCollections');
+	serviceCollections.forEach((c, i) => string(`serviceCollections[${i}].id`, c.id));
+	const serviceCollectionIds = new Set(serviceCollections.map((c) => c.id));
+	const services = list('services');
+	services.forEach((s, i) => {
+		string(`services[${i}].id`, s.id);
+		if (!serviceCollectionIds.has(s.serviceCollection)) fail(`services[${i}].serviceCollection`, `"${s.serviceCollection}" is not one of the serviceCollections`);
+	});
+	list('routingCodes').forEach((r, i) => string(`routingCodes[${i}].code`, r.code));
+	list('variables').forEach((v, i) => {
+		if (v.scope !== 'service' && v.scope !== 'servicecoll') fail(`variables[${i}].scope`, 'must be "service" or "servicecoll"');
+		string(`variables[${i}].id`, v.id);
+		string(`variables[${i}].key`, v.key);
+		if (typeof v.value !== 'string') fail(`variables[${i}].value`, 'must be a string');
+	});
+	if (seed.networks !== undefined && !isObject(seed.networks)) fail('networks', 'must be an object of msisdn → operator code');
+	for (const log of ['broadcasts', 'injectedMessages', 'invocations']) list(log);
+}
+
+export const isSeedError = (error) => error instanceof SeedError || error instanceof SyntaxError;
+
+/** A fresh state from a (validated) seed; logs come from the seed if it has them, else start empty. */
 export function createState(seed) {
 	const s = structuredClone(seed);
 	const state = {
-		accounts: s.accounts ?? [],
+		accounts: (s.accounts ?? []).map((account) => ({
+			roles: [],
+			collections: [],
+			gatewayAccounts: [],
+			routingCodes: [],
+			serviceCollections: [],
+			mmsCapable: false,
+			...account,
+		})),
 		collections: s.collections ?? [],
 		subscriptions: (s.subscriptions ?? []).map((sub) => ({ protected: false, enabled: true, description: '', members: [], ...sub })),
 		gatewayAccounts: s.gatewayAccounts ?? [],
@@ -41,13 +139,15 @@ export function createState(seed) {
 		variables: (s.variables ?? []).map((v) => ({ ...v, key: v.key.toLowerCase() })),
 		/** The operator MEP knows per number (SPEC 2.7): UNKNOWN never overwrites it. */
 		networks: s.networks ?? {},
-		broadcasts: [],
-		injectedMessages: [],
-		invocations: [],
+		broadcasts: s.broadcasts ?? [],
+		injectedMessages: s.injectedMessages ?? [],
+		invocations: s.invocations ?? [],
 	};
 	for (const sub of state.subscriptions) {
 		for (const member of sub.members) {
-			if (member.network && member.network !== 'UNKNOWN') state.networks[member.msisdn] ??= member.network;
+			member.network ??= 'UNKNOWN';
+			member.startDate ??= ukTimestamp();
+			if (member.network !== 'UNKNOWN') state.networks[member.msisdn] ??= member.network;
 		}
 	}
 	return state;
@@ -55,39 +155,39 @@ export function createState(seed) {
 
 /** The state as JSON for GET /_emulator/state: everything but passwords. */
 export function publicState(state) {
-	return {
-		...structuredClone(state),
-		accounts: state.accounts.map(({ password: _password, ...account }) => structuredClone(account)),
-	};
+	const copy = structuredClone(state);
+	copy.accounts = copy.accounts.map(({ password: _password, ...account }) => account);
+	return copy;
 }
 
-export function newId(existing = () => false) {
+/** A fresh ID of the shape in the assumptions table, not yet used according to `taken`. */
+export function newId(taken = () => false) {
+	const { length, alphabet } = IDS.created;
 	for (;;) {
 		let id = '';
-		for (let i = 0; i < IDS.length; i++) id += IDS.alphabet[randomInt(IDS.alphabet.length)];
-		if (!existing(id)) return id;
+		for (let i = 0; i < length; i++) id += alphabet[randomInt(alphabet.length)];
+		if (!taken(id)) return id;
 	}
 }
 
+const ukFormat = new Intl.DateTimeFormat('en-GB', {
+	timeZone: SUCCESS.startDate.timeZone,
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+	hourCycle: 'h23',
+});
+
 /** `YYYY-MM-DD HH:MM:SS` in UK time. */
 export function ukTimestamp(date = new Date()) {
-	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-GB', {
-			timeZone: SUCCESS.startDateTimeZone,
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit',
-			hour: '2-digit',
-			minute: '2-digit',
-			second: '2-digit',
-			hourCycle: 'h23',
-		})
-			.formatToParts(date)
-			.map((p) => [p.type, p.value]),
-	);
+	const parts = Object.fromEntries(ukFormat.formatToParts(date).map((p) => [p.type, p.value]));
 	return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
+/** System managers have every role (SPEC 2.8: "System managers have full access automatically"). */
 export const hasRole = (account, role) => account.roles.includes(role) || account.roles.includes(ROLES.systemManager);
 export const hasAnyRole = (account, roles) => roles.some((role) => hasRole(account, role));
 
@@ -102,10 +202,12 @@ export function canUseGateway(account, gatewayId) {
 	return hasRole(account, ROLES.systemManager) || allows(account.gatewayAccounts, gatewayId);
 }
 
+/** Routing managers have every inject routing code automatically (SPEC 2.8). */
 export function canUseRoutingCode(account, code) {
 	return hasRole(account, ROLES.routingManager) || allows(account.routingCodes, code);
 }
 
+/** Service managers see every service collection (SPEC 2.8). */
 export function canUseServiceCollection(account, serviceCollectionId) {
 	return hasRole(account, ROLES.serviceManager) || allows(account.serviceCollections, serviceCollectionId);
 }

@@ -1,6 +1,8 @@
 // Serialises MEP's XML answers the way the documented examples look: ISO-8859-1 declaration,
-// 3-space indentation, `<description/>` for empty text, served as text/plain ISO-8859-1 bytes.
+// 3-space indentation, `<description/>` for empty text, one element per line, trailing newline.
 import { SUCCESS } from './assumptions.mjs';
+
+const { declaration, indent } = SUCCESS.xmlFraming;
 
 export function escapeXml(value) {
 	return String(value)
@@ -11,18 +13,18 @@ export function escapeXml(value) {
 		.replace(/'/g, '&apos;');
 }
 
-function element(name, value, indent) {
+function element(name, value, prefix) {
 	const text = value === undefined || value === null ? '' : String(value);
-	return text === '' ? `${indent}<${name}/>` : `${indent}<${name}>${escapeXml(text)}</${name}>`;
+	return text === '' ? `${prefix}<${name}/>` : `${prefix}<${name}>${escapeXml(text)}</${name}>`;
 }
 
 /** A list answer: `<root>` holding one `<child>` per object, fields in the object's order. */
 export function listDocument(root, child, objects) {
-	const lines = [SUCCESS.declaration, `<${root}>`];
+	const lines = [declaration, `<${root}>`];
 	for (const object of objects) {
-		lines.push(`   <${child}>`);
-		for (const [name, value] of Object.entries(object)) lines.push(element(name, value, '      '));
-		lines.push(`   </${child}>`);
+		lines.push(`${indent}<${child}>`);
+		for (const [name, value] of Object.entries(object)) lines.push(element(name, value, indent + indent));
+		lines.push(`${indent}</${child}>`);
 	}
 	lines.push(`</${root}>`);
 	return `${lines.join('\n')}\n`;
@@ -30,13 +32,13 @@ export function listDocument(root, child, objects) {
 
 /** A single-element answer such as the provisional broadcast acknowledgement. */
 export function recordDocument(root, fields) {
-	const lines = [SUCCESS.declaration, `<${root}>`];
-	for (const [name, value] of Object.entries(fields)) lines.push(element(name, value, '   '));
+	const lines = [declaration, `<${root}>`];
+	for (const [name, value] of Object.entries(fields)) lines.push(element(name, value, indent));
 	lines.push(`</${root}>`);
 	return `${lines.join('\n')}\n`;
 }
 
 /** ISO-8859-1 bytes; characters outside Latin-1 become "?", as Java's encoder does. */
 export function latin1Bytes(text) {
-	return Buffer.from(text.replace(/[^\u0000-\u00ff]/gu, '?'), 'latin1');
+	return Buffer.from(text.replace(/[^\u0000-\u00ff]/gu, SUCCESS.latin1Fallback.replacement), 'latin1');
 }

@@ -2,13 +2,10 @@
 import { LIMITS, SUCCESS } from '../assumptions.mjs';
 import { canAccessCollection, newId, ROLES, ukTimestamp } from '../state.mjs';
 import { listDocument } from '../xml.mjs';
-import { authenticate, booleanParameter, invalid, maxLength, msisdn, reject, required, requireRoles } from './common.mjs';
+import { authenticate, booleanParameter, invalid, maxLength, msisdn, reject, required, requireRoles, unknownId } from './common.mjs';
 
-const SUBSCRIPTION_ROLES = [
-	[ROLES.subscriptionsManager, ROLES.subscriptionsUser],
-	[ROLES.subscriptionApi],
-	[ROLES.viewUserDetails],
-];
+/** Subscriptions Manager or User, plus the two permissions every subscription call needs (SPEC 2.8). */
+const SUBSCRIPTION_ROLES = [[ROLES.subscriptionsManager, ROLES.subscriptionsUser], [ROLES.subscriptionApi], [ROLES.viewUserDetails]];
 
 function subscriptionUser(state, query) {
 	const account = authenticate(state, query);
@@ -17,26 +14,28 @@ function subscriptionUser(state, query) {
 }
 
 /** A subscription the account may reach; unknown and inaccessible look alike (invalid parameter). */
-function findSubscription(state, account, query, name = 'subscription') {
-	const id = required(query, name);
+function findSubscription(state, account, query) {
+	const id = required(query, 'subscription');
 	const subscription = state.subscriptions.find((s) => s.id === id);
-	if (!subscription || !canAccessCollection(account, subscription.collection)) throw invalid(name, id);
+	if (!subscription || !canAccessCollection(account, subscription.collection)) throw unknownId('subscription', id);
 	return subscription;
 }
 
 function findCollection(state, account, query) {
 	const id = required(query, 'collection');
 	const collection = state.collections.find((c) => c.id === id);
-	if (!collection || !canAccessCollection(account, collection.id)) throw invalid('collection', id);
+	if (!collection || !canAccessCollection(account, collection.id)) throw unknownId('collection', id);
 	return collection;
 }
 
+/** The children of `<subscription>`, in the documented order (SPEC 4.11). */
 const subscriptionFields = (s) => ({ id: s.id, name: s.name, description: s.description, collection: s.collection, enabled: s.enabled });
 
+/** Optional operator code; `UNKNOWN` (the default) and an empty value mean "not given". */
 function networkParameter(query) {
 	const network = query.get('network');
 	if (network === null || network === '') return undefined;
-	if (!/^[A-Za-z0-9_]+$/.test(network)) throw invalid('network', network);
+	if (!SUCCESS.network.pattern.test(network)) throw invalid('network', network);
 	return network.toUpperCase();
 }
 
@@ -54,7 +53,7 @@ export const subscriptionRoutes = {
 		if (!member) {
 			member = { msisdn: number, network: known, startDate: ukTimestamp() };
 			subscription.members.push(member);
-		} else if (!SUCCESS.reAddAnswersSuccess) {
+		} else if (!SUCCESS.reAdd.answersSuccess) {
 			throw invalid('msisdn', number);
 		}
 		member.network = known;
@@ -67,7 +66,7 @@ export const subscriptionRoutes = {
 		const number = msisdn(query, 'msisdn');
 		if (!subscription.enabled) throw reject('subscriptionDisabledRemove');
 		const index = subscription.members.findIndex((m) => m.msisdn === number);
-		if (index === -1) return { xml: SUCCESS.removeUserNotSubscribed };
+		if (index === -1) return { xml: SUCCESS.removeUserNotSubscribed.bytes };
 		const [member] = subscription.members.splice(index, 1);
 		return { xml: listDocument('users', 'user', [{ msisdn: member.msisdn, network: member.network, enabled: false }]) };
 	},
@@ -75,6 +74,7 @@ export const subscriptionRoutes = {
 	'/subscriptionapi/viewsubscriptionusers'(state, query) {
 		const account = subscriptionUser(state, query);
 		const subscription = findSubscription(state, account, query);
+		// Only current members, always enabled=true (SPEC 4.8); removed numbers are gone from `members`.
 		const users = subscription.members.map((m) => ({ msisdn: m.msisdn, network: m.network, enabled: true, startDate: m.startDate }));
 		return { xml: listDocument('users', 'user', users) };
 	},
@@ -107,8 +107,8 @@ export const subscriptionRoutes = {
 	'/subscriptionapi/createsubscription'(state, query) {
 		const account = subscriptionUser(state, query);
 		const collection = findCollection(state, account, query);
-		const name = maxLength('name', required(query, 'name'), LIMITS.subscriptionName);
-		const description = maxLength('description', query.get('description'), LIMITS.subscriptionDescription) ?? '';
+		const name = maxLength('name', required(query, 'name'), LIMITS.subscriptionName.max);
+		const description = maxLength('description', query.get('description'), LIMITS.subscriptionDescription.max) ?? '';
 		const subscription = {
 			id: newId((id) => state.subscriptions.some((s) => s.id === id)),
 			name,
@@ -127,8 +127,7 @@ export const subscriptionRoutes = {
 		const subscription = findSubscription(state, account, query);
 		if (subscription.protected) throw reject('subscriptionProtected');
 		if (!subscription.enabled) throw reject('subscriptionAlreadyDisabled');
-		subscription.enabled = false;
-		return { text: 'OK' };
+		subscription.enabled = false; // there is no API to enable it again (SPEC 4.7)
+		return { text: SUCCESS.plainOk.text };
 	},
 };
-

@@ -1,5 +1,6 @@
 // A raw HTTP client for the emulator tests: exact status, headers and bytes.
 import http from 'node:http';
+import net from 'node:net';
 
 export const DEMO = { username: 'demo', password: 'Mep-Demo-Pa55&word' };
 
@@ -34,4 +35,16 @@ export function skeleton(xml) {
 		.trim()
 		.split('\n')
 		.map((line) => line.replace(/>[^<]+</, '>…<').replace(/<([A-Za-z]+)\/>/, '<$1>…</$1>'));
+}
+
+/** Writes `text` on a raw TCP connection and resolves with every byte the server sends until it closes. */
+export function rawRequest(port, text, { timeoutMs = 10_000 } = {}) {
+	return new Promise((resolve, reject) => {
+		const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+		const chunks = [];
+		socket.setTimeout(timeoutMs, () => socket.destroy(new Error('timeout')));
+		socket.on('data', (chunk) => chunks.push(chunk));
+		socket.on('end', () => resolve(Buffer.concat(chunks)));
+		socket.on('error', reject);
+	});
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEmulator } from '../../emulator/index.mjs';
 import { root } from '../helpers/paths.mjs';
-import { mep, skeleton } from './client.mjs';
+import { DEMO, mep, rawRequest, request, skeleton } from './client.mjs';
 
 const fixture = (name) => readFileSync(path.join(root, '../shared/mep-api/fixtures', name));
 let emulator;
@@ -88,33 +88,41 @@ test('plain-text successes: OK with Content-Length 2, and the 204 + "Variable di
 	expect(disabled.bytes.equals(fixture('subscription-disablesubscription.txt'))).toBe(true);
 });
 
-async function rawDeleteOfMissingVariable(port) {
-	const net = await import('node:net');
-	const query = new URLSearchParams({ username: 'demo', password: 'Mep-Demo-Pa55&word', scope: 'service', id: 'C0FFEE123456', key: 'missing' });
-	return new Promise((resolve, reject) => {
-		const socket = net.connect(port, '127.0.0.1', () => socket.write(`GET /variableapi/delete?${query} HTTP/1.1\r\nHost: x\r\n\r\n`));
-		const chunks = [];
-		socket.on('data', (chunk) => chunks.push(chunk));
-		socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
-		socket.on('error', reject);
-	});
-}
-
-test('the missing-variable 204 has the documented status line and headers', async () => {
-	const wire = await rawDeleteOfMissingVariable(emulator.port);
-	expect(wire).toMatch(/^HTTP\/1\.1 204 No Content OK\r\n/);
-	expect(wire).toContain('Content-Type: text/plain\r\n');
-	expect(wire).toContain('Content-Length: 22\r\n');
-	expect(wire.endsWith('\r\n\r\n')).toBe(true); // no body by default (see assumptions.mjs)
+test('the missing-variable 204: documented status line, headers and body, all on the wire', async () => {
+	const query = new URLSearchParams({ ...DEMO, scope: 'service', id: 'C0FFEE123456', key: 'missing' });
+	const wire = (await rawRequest(emulator.port, `GET /variableapi/delete?${query} HTTP/1.1\r\nHost: x\r\n\r\n`)).toString('latin1');
+	const [head, body] = wire.split('\r\n\r\n');
+	expect(head).toMatch(/^HTTP\/1\.1 204 No Content OK\r\n/);
+	expect(head).toContain('\r\nContent-Type: text/plain\r\n');
+	expect(head).toContain('\r\nContent-Length: 22\r\n');
+	expect(head).toContain('\r\nServer: Apache-Coyote/1.1\r\n');
+	expect(head).toContain('\r\nConnection: close');
+	expect(body).toBe(fixture('variable-delete-not-found.txt').toString('latin1'));
+	expect(emulator.requests().at(-1)).toMatchObject({ path: '/variableapi/delete', status: 204 });
 });
 
-test('with send204Body the documented 22-byte body follows on the wire', async () => {
-	const strict = await startEmulator({ send204Body: true });
+test('Node clients read that 204 without a parse error (they close before the body comes)', async () => {
+	const query = new URLSearchParams({ ...DEMO, scope: 'service', id: 'C0FFEE123456', key: 'missing' });
+	const url = `${emulator.baseUrl}/variableapi/delete?${query}`;
+	const viaHttp = await request(url);
+	expect(viaHttp.status).toBe(204);
+	expect(viaHttp.statusMessage).toBe('No Content OK');
+	expect(viaHttp.headers['content-length']).toBe('22');
+	const viaFetch = await fetch(url);
+	expect(viaFetch.status).toBe(204);
+	expect(await viaFetch.text()).toBe('');
+});
+
+test('send204Body: false leaves the documented body out', async () => {
+	const bare = await startEmulator({ send204Body: false });
 	try {
-		const wire = await rawDeleteOfMissingVariable(strict.port);
-		expect(wire.endsWith(`\r\n\r\n${fixture('variable-delete-not-found.txt').toString('latin1')}`)).toBe(true);
+		const query = new URLSearchParams({ ...DEMO, scope: 'service', id: 'C0FFEE123456', key: 'missing' });
+		const wire = (await rawRequest(bare.port, `GET /variableapi/delete?${query} HTTP/1.1\r\nHost: x\r\n\r\n`)).toString('latin1');
+		expect(wire).toMatch(/^HTTP\/1\.1 204 No Content OK\r\n/);
+		expect(wire).toContain('Content-Length: 22\r\n');
+		expect(wire.endsWith('\r\n\r\n')).toBe(true);
 	} finally {
-		await strict.close();
+		await bare.close();
 	}
 });
 

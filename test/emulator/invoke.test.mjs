@@ -79,3 +79,80 @@ test('the documented 500 codes 1000 and 1010 through the fault controls', async 
 	expect(json(permanent)).toEqual({ code: 1000, message: 'An error occurred while processing the request. Please contact OpenMarket Support.' });
 	expect((await invoke()).status).toBe(202);
 });
+
+describe('Invoke Service in detail', () => {
+	const withAccount = (account) => {
+		const seed = emulator.state();
+		seed.accounts = [{ username: 'invoker', password: 'Invoker-Pa55', ...account }];
+		emulator.reset(seed);
+		return basic('invoker', 'Invoker-Pa55');
+	};
+
+	test('CIE validates the same, logs environment cie and never runs the service; production runs it', async () => {
+		expect((await invoke({ base: emulator.cieUrl, body: JSON.stringify({ endUser: { phnNumber: '447700900412' } }) })).status).toBe(400);
+		expect((await invoke({ base: emulator.cieUrl, auth: basic('subsonly', 'Subs-Pa55') })).status).toBe(403);
+		expect((await invoke({ base: emulator.cieUrl })).status).toBe(202);
+		expect((await invoke()).status).toBe(202);
+		expect(emulator.state().invocations.map((i) => [i.environment, i.ran])).toEqual([
+			['cie', false],
+			['production', true],
+		]);
+	});
+
+	test('the bare path (no /servicemanager prefix) is production too; every request gets its own ID', async () => {
+		const first = await invoke({ base: emulator.baseUrl });
+		const second = await invoke({ base: emulator.baseUrl });
+		expect(first.status).toBe(202);
+		expect(first.headers['x-request-id']).not.toBe(second.headers['x-request-id']);
+		expect(emulator.state().invocations[0].environment).toBe('production');
+	});
+
+	test.each([
+		['a 5-digit number', { endUser: { phoneNumber: '12345' } }, /phoneNumber/],
+		['a 17-digit number', { endUser: { phoneNumber: '1'.repeat(17) } }, /phoneNumber/],
+		['an unknown top-level field', { endUser: { phoneNumber: '447700900412' }, extra: 1 }, /Unknown field: extra/],
+		['a variable value over 1000 characters', { endUser: { phoneNumber: '447700900412' }, variables: { 'user.a': 'x'.repeat(1001) } }, /too long/],
+		['a non-string variable value', { endUser: { phoneNumber: '447700900412' }, variables: { 'user.a': 5 } }, /user\.a/],
+		['variables as a list', { endUser: { phoneNumber: '447700900412' }, variables: [{ key: 'a', value: 'b' }] }, /variables is malformed/],
+		['a JSON array', [], /JSON object/],
+	])('12002 for %s', async (_name, body, condition) => {
+		const response = await invoke({ body: JSON.stringify(body) });
+		expect(response.status).toBe(400);
+		expect(json(response).message).toMatch(condition);
+	});
+
+	test('6 and 16 digits are fine; mobileOperatorId may be any integer', async () => {
+		expect((await invoke({ body: JSON.stringify({ endUser: { phoneNumber: '123456', mobileOperatorId: 0 } }) })).status).toBe(202);
+		expect((await invoke({ body: JSON.stringify({ endUser: { phoneNumber: '1'.repeat(16) } }) })).status).toBe(202);
+		expect((await invoke({ body: JSON.stringify({ endUser: { phoneNumber: '447700900412', mobileOperatorId: 1.5 } }) })).status).toBe(400);
+	});
+
+	test.each(['GET', 'PUT', 'DELETE', 'PATCH'])('%s → 405 / 12003', async (method) => {
+		const response = await invoke({ method });
+		expect(response.status).toBe(405);
+		expect(json(response)).toEqual({ code: 12003, message: 'Invalid HTTP method.' });
+	});
+
+	test('needs the Invoke Service API role, a Service role and the service collection', async () => {
+		const noServiceRole = withAccount({ roles: ['Invoke Service API'], serviceCollections: ['*'] });
+		expect((await invoke({ auth: noServiceRole })).status).toBe(403);
+		const noApiRole = withAccount({ roles: ['Service Manager'] });
+		expect((await invoke({ auth: noApiRole })).status).toBe(403);
+		const coffeeOnly = withAccount({ roles: ['Invoke Service API', 'Service User'], serviceCollections: ['5C0FFEE0C011'] });
+		expect(json(await invoke({ auth: coffeeOnly }))).toEqual({ code: 12001, message: 'Account is not authorized to use this API. Correct your account or contact OpenMarket Support.' });
+		expect((await invoke({ auth: coffeeOnly, serviceId: 'C0FFEE123456' })).status).toBe(202);
+	});
+
+	test('the login is case-sensitive; the body is not read before it is checked', async () => {
+		const wrongCase = await invoke({ auth: basic('DEMO', 'Mep-Demo-Pa55&word') });
+		expect(wrongCase.status).toBe(401);
+		expect(json(wrongCase)).toEqual({ code: 401, message: 'Authentication failed. Check the account ID and password.' });
+		expect((await invoke({ auth: basic('subsonly', 'Subs-Pa55'), body: '{nope' })).status).toBe(403);
+	});
+
+	test('a body over 1 MB is refused with 413', async () => {
+		const response = await invoke({ body: JSON.stringify({ endUser: { phoneNumber: '447700900412' }, variables: { a: 'x'.repeat(1024 * 1024) } }) });
+		expect(response.status).toBe(413);
+		expect(emulator.state().invocations).toEqual([]);
+	});
+});

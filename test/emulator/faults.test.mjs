@@ -1,0 +1,259 @@
+// Fault and load controls: latency, rate limits, injected failures, determinism, and that a
+// faulted request never changes the state.
+import { startEmulator } from '../../emulator/index.mjs';
+import { FaultPlan } from '../../emulator/faults.mjs';
+import { DEMO, mep, rawRequest, request } from './client.mjs';
+
+let emulator;
+beforeAll(async () => (emulator = await startEmulator()));
+afterAll(() => emulator.close());
+beforeEach(() => {
+	emulator.reset();
+	emulator.clearFaults();
+});
+
+const ADD = ['/subscriptionapi/adduser', { subscription: '7C1E4A9B2D', msisdn: '447700900765' }];
+const members = () => emulator.state().subscriptions.find((s) => s.id === '7C1E4A9B2D').members.length;
+const fault = (name, extra = {}) => emulator.setFaults({ rules: [{ route: ADD[0], fault: name, ...extra }] });
+const basic = `Basic ${Buffer.from(`${DEMO.username}:${DEMO.password}`).toString('base64')}`;
+const invoke = (base = emulator.serviceManagerUrl) =>
+	request(`${base}/service/v1/invokeService/4D7E1A9C2B3F`, {
+		method: 'POST',
+		headers: { Authorization: basic, 'Content-Type': 'application/json' },
+		body: JSON.stringify({ endUser: { phoneNumber: '447700900412' } }),
+	});
+
+describe('latency', () => {
+	test('fixed latency plus jitter delays the answer (asserted as a lower bound only)', async () => {
+		emulator.setFaults({ rules: [{ latencyMs: 150, jitterMs: 50 }] });
+		const started = Date.now();
+		expect((await mep(emulator, ...ADD)).status).toBe(200);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(145);
+	});
+
+	test('the startup latency (CLI --latency) applies to every MEP route, Invoke included, and clearFaults keeps it', async () => {
+		const slow = await startEmulator({ latencyMs: 120 });
+		try {
+			slow.clearFaults();
+			expect(slow.setFaults({ rules: [] }).rules).toEqual([]);
+			slow.clearFaults();
+			expect(slow.faults().rules).toEqual([{ route: '*', latencyMs: 120, jitterMs: 0 }]);
+			let started = Date.now();
+			expect((await mep(slow, ...ADD)).status).toBe(200);
+			expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+			started = Date.now();
+			expect((await invoke(slow.serviceManagerUrl)).status).toBe(202);
+			expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+		} finally {
+			await slow.close();
+		}
+	});
+
+	test('the admin API is never delayed', async () => {
+		emulator.setFaults({ rules: [{ latencyMs: 60_000 }] });
+		const state = await request(`${emulator.adminUrl}/state`, { timeoutMs: 5000 });
+		expect(state.status).toBe(200);
+	});
+
+	test('jitter and probability draws replay for the same random seed', () => {
+		const spec = { randomSeed: 99, rules: [{ jitterMs: 1000 }, { fault: 'status500', probability: 0.5 }] };
+		const run = (seed) => {
+			const plan = new FaultPlan({ ...spec, randomSeed: seed });
+			return Array.from({ length: 50 }, () => plan.decide('/subscriptionapi/adduser'));
+		};
+		expect(run(99)).toEqual(run(99));
+		expect(run(99)).not.toEqual(run(100));
+		expect(new Set(run(99).map((d) => d.delayMs)).size).toBeGreaterThan(10);
+	});
+});
+
+describe('rate limit', () => {
+	test('429 text/plain with Retry-After in whole seconds, and without it when asked', async () => {
+		emulator.setFaults({ rules: [{ route: ADD[0], rateLimit: { perSecond: 2 } }] });
+		const statuses = [];
+		let limited;
+		for (let i = 0; i < 6; i++) {
+			const response = await mep(emulator, ...ADD);
+			statuses.push(response.status);
+			if (response.status === 429) limited = response;
+		}
+		expect(statuses).toContain(429);
+		expect(limited.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+		expect(limited.headers['content-type']).toBe('text/plain');
+		expect(limited.text).toBe('Too many requests. Slow down and try again.');
+		expect(emulator.stats().rateLimited).toBe(statuses.filter((s) => s === 429).length);
+
+		emulator.setFaults({ rules: [{ route: ADD[0], rateLimit: { perSecond: 1, retryAfter: false } }] });
+		const answers = [];
+		for (let i = 0; i < 4; i++) answers.push(await mep(emulator, ...ADD));
+		const noHeader = answers.find((r) => r.status === 429);
+		expect(noHeader).toBeDefined();
+		expect(noHeader.headers['retry-after']).toBeUndefined();
+	});
+
+	test('perSecond 0 refuses everything, only on the named route, and a refused request changes nothing', async () => {
+		emulator.setFaults({ rules: [{ route: ADD[0], rateLimit: { perSecond: 0 } }] });
+		expect((await mep(emulator, ...ADD)).status).toBe(429);
+		expect(members()).toBe(2);
+		expect((await mep(emulator, '/subscriptionapi/getsubscriptioncollections')).status).toBe(200);
+	});
+
+	test('the startup rate limit (CLI --rate-limit) is a global rule', async () => {
+		const limited = await startEmulator({ rateLimit: 1 });
+		try {
+			const statuses = [];
+			for (let i = 0; i < 5; i++) statuses.push((await mep(limited, '/subscriptionapi/getsubscriptioncollections')).status);
+			expect(statuses).toContain(429);
+			expect(statuses[0]).toBe(200);
+		} finally {
+			await limited.close();
+		}
+	});
+});
+
+describe('injected failures', () => {
+	test.each([
+		['status500', 500, 'text/plain', 'An internal error occurred. Please try again later.'],
+		['status503', 503, 'text/plain', 'Service Temporarily Unavailable'],
+		['htmlProxyError', 502, 'text/html', /<title>502 Bad Gateway<\/title>.*nginx/s],
+		['empty200', 200, 'text/plain', ''],
+		['malformedXml', 200, 'text/plain', /^<\?xml version="1\.0" encoding="ISO-8859-1"\?>\n<users>\n {3}<user>\n {6}<msisdn>4477009$/],
+		['billionLaughs', 200, 'text/plain', /<!DOCTYPE users \[\n <!ENTITY lol "lol">[\s\S]*<!ENTITY lol9 "(&lol8;){10}">[\s\S]*&lol9;/],
+		['echoRequest', 400, 'text/plain', /^Your request is invalid, specifically the following parameter is incorrect: \/subscriptionapi\/adduser\?username=demo&password=/],
+	])('%s answers %i %s and changes no state', async (name, status, type, body) => {
+		fault(name);
+		const response = await mep(emulator, ...ADD);
+		expect(response.status).toBe(status);
+		expect(response.headers['content-type']).toBe(type);
+		if (typeof body === 'string') expect(response.text).toBe(body);
+		else expect(response.text).toMatch(body);
+		expect(members()).toBe(2);
+		expect(emulator.stats().faultsInjected).toBe(1);
+		expect(emulator.requests()[0]).toMatchObject({ path: ADD[0], status });
+	});
+
+	test('wrongEncoding: declared ISO-8859-1, bytes UTF-8', async () => {
+		fault('wrongEncoding');
+		const response = await mep(emulator, ...ADD);
+		expect(response.status).toBe(200);
+		expect(response.text.startsWith('<?xml version="1.0" encoding="ISO-8859-1"?>\n<users>')).toBe(true);
+		expect(response.bytes.includes(Buffer.from('Café', 'utf8'))).toBe(true);
+		expect(response.text).toContain('CafÃ©'); // what a Latin-1 decoder makes of it
+		expect(members()).toBe(2);
+	});
+
+	test('reset: headers and part of the body, then the client sees a socket error', async () => {
+		fault('reset');
+		await expect(mep(emulator, ...ADD)).rejects.toThrow(/ECONNRESET|aborted|socket hang up/);
+		expect(members()).toBe(2);
+		const wire = await rawRequest(emulator.port, `GET ${ADD[0]}?${new URLSearchParams({ ...DEMO, ...ADD[1] })} HTTP/1.1\r\nHost: x\r\n\r\n`).catch((error) => error);
+		// the raw client either gets the partial answer and an end, or the reset as an error
+		if (Buffer.isBuffer(wire)) expect(wire.toString('latin1')).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*<users>/);
+		else expect(wire.code).toBe('ECONNRESET');
+	});
+
+	test('hang: never answers (the client times out), changes nothing, and close() still returns', async () => {
+		const other = await startEmulator();
+		other.setFaults({ rules: [{ fault: 'hang' }] });
+		const query = new URLSearchParams({ ...DEMO, ...ADD[1] });
+		await expect(request(`${other.baseUrl}${ADD[0]}?${query}`, { timeoutMs: 300 })).rejects.toThrow(/timeout/);
+		const hanging = request(`${other.baseUrl}${ADD[0]}?${query}`).catch((error) => error);
+		const hangingInvoke = request(`${other.serviceManagerUrl}/service/v1/invokeService/4D7E1A9C2B3F`, { method: 'POST', headers: { Authorization: basic }, body: '{}' }).catch((error) => error);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(other.stats().openConnections).toBeGreaterThanOrEqual(2);
+		expect(other.state().subscriptions.find((s) => s.id === '7C1E4A9B2D').members).toHaveLength(2);
+		await other.close();
+		expect((await hanging).message).toMatch(/socket hang up|ECONNRESET|aborted/);
+		expect((await hangingInvoke).message).toMatch(/socket hang up|ECONNRESET|aborted/);
+	});
+
+	test('status204WithBody: the body is on the wire with the head, which Node clients reject', async () => {
+		fault('status204WithBody');
+		const wire = await rawRequest(emulator.port, `GET ${ADD[0]}?${new URLSearchParams({ ...DEMO, ...ADD[1] })} HTTP/1.1\r\nHost: x\r\n\r\n`);
+		expect(wire.toString('latin1')).toMatch(/^HTTP\/1\.1 204 No Content\r\n[\s\S]*Content-Length: 2\r\n[\s\S]*\r\n\r\nOK$/);
+		await expect(mep(emulator, ...ADD)).rejects.toThrow(/Parse Error/);
+		expect(members()).toBe(2);
+	});
+
+	test('hugeBody: about 50 MB of well-formed XML, ISO-8859-1 declaration', async () => {
+		fault('hugeBody');
+		const response = await mep(emulator, ...ADD);
+		expect(response.status).toBe(200);
+		expect(response.bytes.length).toBeGreaterThanOrEqual(50 * 1024 * 1024);
+		expect(response.text.startsWith('<?xml version="1.0" encoding="ISO-8859-1"?>\n<users>\n')).toBe(true);
+		expect(response.text.endsWith('</users>\n')).toBe(true);
+	});
+
+	test('invoke1000 / invoke1010: the documented Invoke Service 500s, and no invocation is logged', async () => {
+		emulator.setFaults({ rules: [{ route: '/service/v1/invokeService', fault: 'invoke1010', count: 1 }, { route: '/service/v1/invokeService', fault: 'invoke1000', count: 1 }] });
+		const retryable = await invoke();
+		expect(retryable.status).toBe(500);
+		expect(retryable.headers['content-type']).toBe('application/json');
+		expect(JSON.parse(retryable.text)).toEqual({ code: 1010, message: 'An error occurred while processing the request. Please retry. If retries continue to fail, contact OpenMarket Support.' });
+		const permanent = await invoke(emulator.cieUrl);
+		expect(JSON.parse(permanent.text)).toEqual({ code: 1000, message: 'An error occurred while processing the request. Please contact OpenMarket Support.' });
+		expect(emulator.state().invocations).toEqual([]);
+		expect((await invoke()).status).toBe(202);
+	});
+
+	test('a rule without a route (or route "*") hits every MEP route, Invoke Service included', async () => {
+		emulator.setFaults({ rules: [{ route: '*', fault: 'status503' }] });
+		expect((await mep(emulator, '/variableapi/set', { scope: 'service', id: 'C0FFEE123456', key: 'k', value: 'v' })).status).toBe(503);
+		expect((await invoke()).status).toBe(503);
+		emulator.setFaults({ rules: [{ fault: 'status500' }] });
+		expect((await mep(emulator, '/InjectMessage', { code: 'ACME_HTTP_inject', from: '447700900750', msg: 'x' })).status).toBe(500);
+		expect(emulator.state().variables.some((v) => v.key === 'k')).toBe(false);
+		expect(emulator.state().injectedMessages).toEqual([]);
+	});
+});
+
+describe('probability and count', () => {
+	test('count limits a fault to the next n matching requests; other routes are untouched', async () => {
+		fault('status503', { count: 2 });
+		expect((await mep(emulator, '/subscriptionapi/getsubscriptioncollections')).status).toBe(200);
+		expect((await mep(emulator, ...ADD)).status).toBe(503);
+		expect((await mep(emulator, ...ADD)).status).toBe(503);
+		expect((await mep(emulator, ...ADD)).status).toBe(200);
+		expect(emulator.stats().faultsInjected).toBe(2);
+	});
+
+	test('probability with a fixed randomSeed gives the same faults in the same order, run after run', async () => {
+		const run = async () => {
+			emulator.reset();
+			emulator.setFaults({ randomSeed: 42, rules: [{ route: ADD[0], fault: 'status500', probability: 0.3 }] });
+			const statuses = [];
+			for (let i = 0; i < 30; i++) statuses.push((await mep(emulator, ...ADD)).status);
+			return statuses;
+		};
+		const first = await run();
+		expect(first).toContain(500);
+		expect(first).toContain(200);
+		expect(await run()).toEqual(first);
+	});
+
+	test('probability 0 never fires; probability 1 always does', async () => {
+		fault('status500', { probability: 0 });
+		expect((await mep(emulator, ...ADD)).status).toBe(200);
+		fault('status500', { probability: 1 });
+		expect((await mep(emulator, ...ADD)).status).toBe(500);
+	});
+});
+
+describe('fault spec validation', () => {
+	test.each([
+		[{ rules: [{ fault: 'meteor' }] }, /unknown fault "meteor"/],
+		[{ rules: [{ fault: 'status500', probability: 2 }] }, /probability must be 0..1/],
+		[{ rules: [{ latencyMs: -5 }] }, /latencyMs must be a number >= 0/],
+		[{ rules: [{ route: 'subscriptionapi/adduser', fault: 'status500' }] }, /route must be/],
+		[{ rules: [{ rateLimit: {} }] }, /perSecond is required/],
+		[{ rules: [{ fault: 'status500', count: 1.5 }] }, /count must be a whole number/],
+		[{ rules: 'all' }, /rules must be an array/],
+	])('refuses %j over HTTP (400) and keeps the current rules', async (spec, message) => {
+		emulator.setFaults({ rules: [{ route: ADD[0], fault: 'status503' }] });
+		const response = await request(`${emulator.adminUrl}/faults`, { method: 'POST', body: JSON.stringify(spec) });
+		expect(response.status).toBe(400);
+		expect(JSON.parse(response.text).error).toMatch(message);
+		expect(() => emulator.setFaults(spec)).toThrow(message);
+		expect(emulator.faults().rules).toEqual([{ route: ADD[0], fault: 'status503' }]);
+	});
+});
