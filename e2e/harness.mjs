@@ -95,11 +95,15 @@ export function n8nEnv(userFolder, { port = 5678, brokerPort = 5679 } = {}) {
 /** Every line n8n printed, to scan for secrets. */
 export const n8nLogs = [];
 
-/** Runs one n8n CLI command to its end; answers { code, stdout, stderr }. */
-export function runN8n(args, env, { timeoutMs = 180_000 } = {}) {
+/**
+ * Runs one n8n CLI command to its end; answers { code, stdout, stderr }. `nodeArgs` go to Node
+ * itself (e.g. --cpu-prof); `onSpawn(child)` sees the process as it starts.
+ */
+export function runN8n(args, env, { timeoutMs = 180_000, nodeArgs = [], onSpawn } = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(path.join(node24Bin, 'node'), [n8nBin, ...args], { env, cwd: env.N8N_USER_FOLDER, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(path.join(node24Bin, 'node'), [...nodeArgs, n8nBin, ...args], { env, cwd: env.N8N_USER_FOLDER, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 		children.add(child);
+		onSpawn?.(child);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -123,8 +127,8 @@ export function runN8n(args, env, { timeoutMs = 180_000 } = {}) {
 }
 
 /** `n8n execute --id … --rawOutput`: the run data JSON n8n prints, with the exit code. */
-export async function executeWorkflow(id, env) {
-	const result = await runN8n(['execute', `--id=${id}`, '--rawOutput'], env);
+export async function executeWorkflow(id, env, options) {
+	const result = await runN8n(['execute', `--id=${id}`, '--rawOutput'], env, options);
 	const start = result.stdout.search(/^\{$/m); // the run's JSON follows n8n's log lines
 	let data;
 	if (start !== -1) {

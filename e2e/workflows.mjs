@@ -13,8 +13,11 @@ export function example(name) {
 let uuid = 0;
 const nodeId = () => `00000000-0000-4000-8000-${String(++uuid).padStart(12, '0')}`;
 
-/** Manual trigger → (optional item source) → one OpenMarket MEP node. */
-export function mepWorkflow(id, name, parameters, { items, onError } = {}) {
+/**
+ * Manual trigger → (optional item source: `items`, an expression giving an array of objects) → one
+ * target node, named `target.name` (default "MEP").
+ */
+export function workflowWith(id, name, target, { items } = {}) {
 	const nodes = [{ id: nodeId(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }];
 	const connections = {};
 	let previous = 'Start';
@@ -27,9 +30,16 @@ export function mepWorkflow(id, name, parameters, { items, onError } = {}) {
 		connections.Items = { main: [[{ node: 'Split', type: 'main', index: 0 }]] };
 		previous = 'Split';
 	}
-	nodes.push({ id: nodeId(), name: 'MEP', type: NODE_TYPE, typeVersion: 1, position: [600, 0], parameters, credentials: { openMarketMepApi: CREDENTIAL }, ...(onError ? { onError } : {}) });
-	connections[previous] = { main: [[{ node: 'MEP', type: 'main', index: 0 }]] };
+	const targetName = target.name ?? 'MEP';
+	nodes.push({ id: nodeId(), position: [600, 0], ...target, name: targetName });
+	connections[previous] = { main: [[{ node: targetName, type: 'main', index: 0 }]] };
 	return { id, name, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
+}
+
+/** Manual trigger → (optional item source) → one OpenMarket MEP node using the emulator credential. */
+export function mepWorkflow(id, name, parameters, { items, onError, nodeName } = {}) {
+	const target = { name: nodeName, type: NODE_TYPE, typeVersion: 1, parameters, credentials: { openMarketMepApi: CREDENTIAL }, ...(onError ? { onError } : {}) };
+	return workflowWith(id, name, target, { items });
 }
 
 const rl = (value) => ({ __rl: true, mode: 'id', value });

@@ -1,11 +1,9 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { INodeProperties } from 'n8n-workflow';
-import { countryCodeOptions, mobileNumberField, subscriptionLocator } from '../../shared/descriptions';
+import { countryCodeOptions } from '../../shared/descriptions';
 import { sendText } from '../../shared/fields';
 
 const properties: INodeProperties[] = [
-	subscriptionLocator('The enabled subscription to add the number to'),
-	mobileNumberField('msisdn', 'msisdn', 'The number to subscribe.'),
 	{
 		displayName: 'Network',
 		name: 'network',

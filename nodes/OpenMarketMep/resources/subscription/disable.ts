@@ -1,11 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { INodeProperties } from 'n8n-workflow';
-import { subscriptionLocator } from '../../shared/descriptions';
 
 const properties: INodeProperties[] = [
-	subscriptionLocator(
-		'The subscription to disable. Disabling cannot be undone here: only MEP\'s web interface can re-enable a subscription, and protected subscriptions cannot be disabled.',
-	),
 	{
 		displayName:
 			'Disabling stops broadcasts to the subscription and blocks adding or removing numbers. Only MEP\'s web interface can re-enable it.',

@@ -1,9 +1,8 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { INodeProperties } from 'n8n-workflow';
-import { countryCodeOptions, mobileNumberField, returnAllFields } from '../../shared/descriptions';
+import { countryCodeOptions, returnAllFields } from '../../shared/descriptions';
 
 const properties: INodeProperties[] = [
-	mobileNumberField('msisdn', 'msisdn', 'The number whose subscriptions to list.'),
 	{
 		displayName: 'Include Disabled Subscriptions',
 		name: 'all',

