@@ -54,7 +54,10 @@ async function startEmulatorProcess() {
 	});
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const admin = async (method, route, body) => {
-		const response = await fetch(`${baseUrl}/_emulator/${route}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) });
+		const call = () => fetch(`${baseUrl}/_emulator/${route}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) });
+		// A kept-alive connection the emulator closes as it idles out can fail the next call;
+		// every admin call here is idempotent, so one more try on a fresh connection is safe.
+		const response = await call().catch(call);
 		if (!response.ok) throw new Error(`emulator ${method} ${route}: ${response.status} ${await response.text()}`);
 		return response.json();
 	};
