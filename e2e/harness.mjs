@@ -2,7 +2,7 @@
 // demo: packs this package, installs it the way n8n installs community packages, runs n8n's CLI
 // and server with Node 24, and stops every process it started.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,14 +99,28 @@ export const n8nLogs = [];
  * Runs one n8n CLI command to its end; answers { code, stdout, stderr }. `nodeArgs` go to Node
  * itself (e.g. --cpu-prof); `onSpawn(child)` sees the process as it starts.
  */
+let stdoutFiles = 0;
+
 export function runN8n(args, env, { timeoutMs = 180_000, nodeArgs = [], onSpawn } = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(path.join(node24Bin, 'node'), [...nodeArgs, n8nBin, ...args], { env, cwd: env.N8N_USER_FOLDER, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		// stdout goes to a file, not a pipe: n8n ends with process.exit(), which cuts short a large
+		// output still queued for a pipe (a 10,000-item run's JSON), while file writes are synchronous.
+		const stdoutFile = path.join(env.N8N_USER_FOLDER, `.n8n-stdout-${process.pid}-${++stdoutFiles}.txt`);
+		const stdoutFd = openSync(stdoutFile, 'w');
+		const child = spawn(path.join(node24Bin, 'node'), [...nodeArgs, n8nBin, ...args], { env, cwd: env.N8N_USER_FOLDER, detached: true, stdio: ['ignore', stdoutFd, 'pipe'] });
+		closeSync(stdoutFd);
 		children.add(child);
 		onSpawn?.(child);
 		let stdout = '';
 		let stderr = '';
-		child.stdout.on('data', (chunk) => (stdout += chunk));
+		const readStdout = () => {
+			try {
+				stdout = readFileSync(stdoutFile, 'utf8');
+			} catch {
+				// already read (a timeout, then the close)
+			}
+			rmSync(stdoutFile, { force: true });
+		};
 		child.stderr.on('data', (chunk) => (stderr += chunk));
 		const timer = setTimeout(() => {
 			try {
@@ -114,12 +128,14 @@ export function runN8n(args, env, { timeoutMs = 180_000, nodeArgs = [], onSpawn 
 			} catch {
 				// gone
 			}
+			readStdout();
 			reject(new Error(`n8n ${args.join(' ')} timed out:\n${stdout}\n${stderr}`));
 		}, timeoutMs);
 		child.on('error', reject);
 		child.on('close', (code) => {
 			clearTimeout(timer);
 			children.delete(child);
+			readStdout();
 			n8nLogs.push(stdout, stderr);
 			resolve({ code, stdout, stderr });
 		});
