@@ -71,10 +71,18 @@ export function summariseProfile(dir, n) {
 	}
 	const windowMs = first === -1 ? 0 : (times[last] - times[first]) / 1000;
 	const total = [...areas.values()].reduce((a, b) => a + b, 0) || 1;
+	// Areas under 0.5% of the window are folded into one row.
+	const sorted = [...areas].map(([area, ms]) => ({ area, ms, share: ms / total })).sort((a, b) => b.ms - a.ms);
+	const small = sorted.filter((a) => a.share < 0.005);
+	const folded = sorted.filter((a) => a.share >= 0.005);
+	if (small.length) {
+		const ms = small.reduce((sum, a) => sum + a.ms, 0);
+		folded.push({ area: `everything else (${small.length} packages and areas)`, ms, share: ms / total });
+	}
 	return {
 		n,
 		windowMs,
-		areas: [...areas].map(([area, ms]) => ({ area, ms, share: ms / total })).sort((a, b) => b.ms - a.ms),
+		areas: folded,
 		functions: [...functions]
 			.map(([key, ms]) => ({ name: key.split('|')[0], where: key.split('|')[1], ms }))
 			.sort((a, b) => b.ms - a.ms)
