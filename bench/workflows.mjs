@@ -10,37 +10,37 @@ export const HTTP_REQUEST_VERSION = 4.5; // the latest HTTP Request node in n8n 
 
 /** The i-th item's mobile number, already in MEP's digits-only form so every row sends the same query. */
 export const benchMsisdn = (i) => `4477${String(i).padStart(8, '0')}`;
+// The same numbers, made inside the workflow by an n8n expression.
 const items = (n) => `Array.from({ length: ${n} }, (_, i) => ({ phone: '4477' + String(i).padStart(8, '0') }))`;
 
 const mepParameters = { resource: 'subscription', operation: 'addUser', subscription: { __rl: true, mode: 'id', value: SUBSCRIPTION }, msisdn: '={{ $json.phone }}', options: {} };
 
-/** A workflow ID: n8n's are 16 characters. */
-const workflowId = (code, n) => `bench${code}${String(n).padStart(5, '0')}`;
-
-/** The rows of the table, in order; `workflow(n, baseUrl)` builds the one for N items. */
-export const VARIANTS = [
+/**
+ * The rows of the table, in order. `code` makes the workflow IDs (n8n's are 16 characters);
+ * `build(id, n, baseUrl)` makes the workflow for N items.
+ */
+const ROWS = [
 	{
 		key: 'mepDefault',
 		label: 'OpenMarket MEP, default settings',
-		id: (n) => workflowId('MepDef', n),
-		workflow: (n) => mepWorkflow(workflowId('MepDef', n), `Bench: MEP default, ${n}`, mepParameters, { items: items(n), nodeName: TARGET }),
+		code: 'MepDef',
+		build: (id, n) => mepWorkflow(id, `Bench: MEP default, ${n}`, mepParameters, { items: items(n), nodeName: TARGET }),
 	},
 	{
 		key: 'mepBulk',
 		label: 'OpenMarket MEP, recommended bulk settings',
-		id: (n) => workflowId('MepBlk', n),
+		code: 'MepBlk',
 		// README › Bulk work: failed items go to the error output, paired to their row, instead of
 		// stopping the run; no batching needed, since the node caps its own concurrency.
-		workflow: (n) =>
-			mepWorkflow(workflowId('MepBlk', n), `Bench: MEP bulk settings, ${n}`, mepParameters, { items: items(n), nodeName: TARGET, onError: 'continueErrorOutput' }),
+		build: (id, n) => mepWorkflow(id, `Bench: MEP bulk settings, ${n}`, mepParameters, { items: items(n), nodeName: TARGET, onError: 'continueErrorOutput' }),
 	},
 	{
 		key: 'httpRequest',
 		label: `HTTP Request node ${HTTP_REQUEST_VERSION}, default options`,
-		id: (n) => workflowId('HttpRq', n),
-		workflow: (n, baseUrl) =>
+		code: 'HttpRq',
+		build: (id, n, baseUrl) =>
 			workflowWith(
-				workflowId('HttpRq', n),
+				id,
 				`Bench: HTTP Request, ${n}`,
 				{
 					name: TARGET,
@@ -67,6 +67,11 @@ export const VARIANTS = [
 			),
 	},
 ];
+
+export const VARIANTS = ROWS.map(({ code, build, ...row }) => {
+	const id = (n) => `bench${code}${String(n).padStart(5, '0')}`;
+	return { ...row, id, workflow: (n, baseUrl) => build(id(n), n, baseUrl) };
+});
 
 /** Both credentials: the OpenMarket MEP one and the HTTP Request node's Query Auth one. */
 export function benchCredentials(emulatorUrls, password) {
