@@ -1,13 +1,22 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { getSubscriptions, searchCollections, searchSubscriptions } from './listSearch';
-import { broadcastDescription } from './resources/broadcast';
-import { messageDescription } from './resources/message';
-import { serviceDescription } from './resources/service';
-import { subscriptionDescription } from './resources/subscription';
-import { variableDescription } from './resources/variable';
-import { executeMepRequest, MEP_REQUEST_DEFAULTS } from './shared/transport';
+import { broadcastDescription, broadcastOperations } from './resources/broadcast';
+import { messageDescription, messageOperations } from './resources/message';
+import { serviceDescription, serviceOperations } from './resources/service';
+import { subscriptionDescription, subscriptionOperations } from './resources/subscription';
+import { variableDescription, variableOperations } from './resources/variable';
+import { executeOperation } from './shared/executor';
+import { requestOptionsProperty } from './shared/requestOptions';
 
+const OPERATIONS = [...subscriptionOperations, ...broadcastOperations, ...messageOperations, ...serviceOperations, ...variableOperations];
+
+/**
+ * Programmatic rather than declarative: every operation is still a declaration (resources/), but
+ * the node's own executor runs them (shared/executor.ts). n8n's declarative engine evaluated each
+ * field's expression several times per item and cannot decode ISO-8859-1 answers or bound its
+ * requests without workarounds; see README › How the node works.
+ */
 export class OpenMarketMep implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'OpenMarket MEP',
@@ -22,9 +31,6 @@ export class OpenMarketMep implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'openMarketMepApi', required: true }],
-		requestDefaults: MEP_REQUEST_DEFAULTS,
-		// Not paging: MEP lists come whole. This is RoutingNode's per-item hook; see executeMepRequest.
-		requestOperations: { pagination: executeMepRequest },
 		properties: [
 			{
 				displayName: 'Resource',
@@ -39,14 +45,13 @@ export class OpenMarketMep implements INodeType {
 					{ name: 'Variable', value: 'variable' },
 				],
 				default: 'subscription',
-				// Routes every operation's request through executeMepRequest.
-				routing: { send: { paginate: true } },
 			},
 			...subscriptionDescription,
 			...broadcastDescription,
 			...messageDescription,
 			...serviceDescription,
 			...variableDescription,
+			requestOptionsProperty,
 		],
 	};
 
@@ -54,4 +59,8 @@ export class OpenMarketMep implements INodeType {
 		listSearch: { searchCollections, searchSubscriptions },
 		loadOptions: { getSubscriptions },
 	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeOperation(this, OPERATIONS);
+	}
 }

@@ -22,12 +22,12 @@ const { OpenMarketMep } = require(path.join(root, 'dist/nodes/OpenMarketMep/Open
 const { OpenMarketMepApi } = require(path.join(root, 'dist/credentials/OpenMarketMepApi.credentials.js'));
 
 export const NODE_TYPE = 'n8n-nodes-openmarket-mep.openMarketMep';
-/** The node's MAX_CONCURRENT_REQUESTS (shared/transport.ts). */
+/** The node's default Max Requests in Flight (shared/requestOptions.ts). */
 export const MAX_CONCURRENT = 20;
 export const CREDENTIAL_TYPE = 'openMarketMepApi';
 
 export const nodeType = new OpenMarketMep();
-DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType); // adds "Request Options", as n8n's loader does
+DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType); // as n8n's loader does (a no-op for a node with execute())
 export const credentialType = new OpenMarketMepApi();
 
 class CredentialsHelper extends ICredentialsHelper {

@@ -1,9 +1,8 @@
-import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
-import type { MepAnswer } from './errors';
-import { readMsisdn } from './fields';
+import type { IDataObject } from 'n8n-workflow';
+import type { MepAnswer, MepRequest } from './operation';
 import { acknowledgement as acknowledgementElement, listElements, MepFormatError } from './xml';
 
-/** How MEP's answers become output items; each operation's routing names one of these. */
+/** How MEP's answers become output items; each operation's declaration names one of these. */
 
 export const users = ({ text }: MepAnswer) => listElements(text, 'users', 'user');
 export const subscriptions = ({ text }: MepAnswer) => listElements(text, 'subscriptions', 'subscription');
@@ -32,11 +31,11 @@ export function deleted(answer: MepAnswer): IDataObject[] {
 }
 
 /** removeuser: the removed member, or the empty answer for a number that was not in it (SPEC 4.10). */
-export function removedUser(answer: MepAnswer, context: IExecuteSingleFunctions): IDataObject[] {
+export function removedUser(answer: MepAnswer, request: MepRequest): IDataObject[] {
 	const removed = users(answer);
 	if (removed.length > 1) throw new MepFormatError(`MEP answered ${removed.length} users instead of 0 or 1`);
 	if (removed.length === 1) return [{ ...removed[0], removed: true }];
-	return [{ msisdn: readMsisdn(context, 'msisdn', 'Mobile Number'), removed: false }];
+	return [{ msisdn: request.qs.msisdn, removed: false }];
 }
 
 /** Broadcast and inject acknowledgements: XML whose layout OpenMarket has not published. */

@@ -1,5 +1,6 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IExecuteSingleFunctions, INode, JsonObject } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+import type { MepAnswer } from './operation';
 import { MEP_ASSUMPTIONS } from './assumptions';
 import { MEP_ROLES } from './roles';
 
@@ -38,15 +39,6 @@ export function scrubSecrets(text: string, secrets: Array<string | undefined>): 
 	return scrubbed;
 }
 
-async function loginOf(context: IExecuteSingleFunctions): Promise<string[]> {
-	try {
-		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-		return [credentials.password as string, credentials.username as string];
-	} catch {
-		return [];
-	}
-}
-
 export function isMepRejectionText(text: string): boolean {
 	return MEP_ASSUMPTIONS.rejectionPrefixes.some((prefix) => text.trim().startsWith(prefix));
 }
@@ -78,32 +70,9 @@ function fixFor(text: string, resource: string): string | undefined {
 	return undefined;
 }
 
-/**
- * Whether repeating an operation whose outcome is unknown (5xx, 429, a cut connection, an answer
- * that cannot be read) is harmless: reads, and what MEP applies idempotently (a number is in a
- * subscription once, a variable has one value). Sends and creations would happen twice.
- */
-const RETRY_SAFE: Record<string, boolean> = {
-	'subscription.addUser': true,
-	'subscription.removeUser': true,
-	'subscription.disable': true,
-	'subscription.getUsers': true,
-	'subscription.getUserSubscriptions': true,
-	'subscription.getAll': true,
-	'subscription.getCollections': true,
-	'variable.set': true,
-	'variable.delete': true,
-	'subscription.create': false,
-	'broadcast.send': false,
-	'message.inject': false,
-	'service.invoke': false,
-};
-
 /** One sentence for the message of a failure whose effect is unknown: may the item be retried? */
-export function retryAdvice(context: IExecuteSingleFunctions): string {
-	const resource = context.getNodeParameter('resource', '') as string;
-	const operation = context.getNodeParameter('operation', '') as string;
-	if (RETRY_SAFE[`${resource}.${operation}`] === false) {
+export function retryAdvice(retrySafe: boolean): string {
+	if (!retrySafe) {
 		return 'Not safe to retry blindly: MEP may already have acted on it (a broadcast sent, a message injected, a service run, a subscription created); check in MEP before repeating it.';
 	}
 	return 'Safe to retry: repeating this operation has no further effect.';
@@ -114,63 +83,85 @@ function excerpt(text: string): string {
 	return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
 }
 
-export interface MepAnswer {
-	statusCode: number;
-	text: string;
-	contentType: string;
-	retryAfter?: string;
+/** Who failed, and what the error may say about it: the item, the operation, and the login to scrub out. */
+export interface FailureContext {
+	node: INode;
+	itemIndex: number;
+	resource: string;
+	retrySafe: boolean;
+	/** The MEP password and username, removed from any text MEP or the network sends back. */
+	secrets: string[];
 }
 
-/** Turns a rejected or unusable MEP answer into the one error users see, secrets removed. */
-export async function mepAnswerError(
-	context: IExecuteSingleFunctions,
-	answer: MepAnswer,
-	problem?: string,
-): Promise<NodeApiError> {
-	const secrets = await loginOf(context);
-	const text = scrubSecrets(answer.text, secrets);
-	const resource = context.getNodeParameter('resource', '') as string;
+/** Turns a rejected or unusable cmx2api answer into the one error users see, secrets removed. */
+export function mepAnswerError(context: FailureContext, answer: MepAnswer, problem?: string, attempts = 1): NodeApiError {
+	const text = scrubSecrets(answer.text, context.secrets);
 	const status = answer.statusCode;
+	const advice = retryAdvice(context.retrySafe);
 	let message: string;
 	let description: string | undefined;
 	if (isMepRejectionText(text)) {
 		message = `MEP rejected the request: ${excerpt(text)}`;
-		description = fixFor(text.trim(), resource);
+		description = fixFor(text.trim(), context.resource);
 	} else if (/html/i.test(answer.contentType) || /^\s*<(!doctype\s+html|html)/i.test(text)) {
 		const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-		message = `MEP answered HTTP ${status} with a web page instead of an API answer${title ? `: "${title}"` : ''}. ${retryAdvice(context)}`;
+		message = `MEP answered HTTP ${status} with a web page instead of an API answer${title ? `: "${title}"` : ''}. ${advice}`;
 		description = 'A proxy, load balancer or wrong address answered instead of MEP. Check the API Base URL of the credential and any proxy in between; if it is temporary, retry later.';
 	} else if (status === 429) {
-		const retryAfter = answer.retryAfter ? ` MEP asks to wait ${answer.retryAfter} s.` : '';
 		message = `MEP is limiting the request rate (HTTP 429)${text ? `: ${excerpt(text)}` : ''}. The request was refused, so it is safe to retry.`;
-		description = `Slow down: set Request Options › Batching (e.g. 10 items every 1000 ms), and use Retry On Fail with a wait between tries.${retryAfter}`;
+		description = rateLimitFix(answer, attempts);
 	} else if (status >= 500) {
-		message = `MEP failed with HTTP ${status}${text ? `: ${excerpt(text)}` : ''}. ${retryAdvice(context)}`;
+		message = `MEP failed with HTTP ${status}${text ? `: ${excerpt(text)}` : ''}. ${advice}`;
 		description = 'A fault on MEP\'s side or in between. Try again later; if it persists, contact OpenMarket Support.';
 	} else if (problem) {
-		message = `MEP's answer could not be read: ${problem}. ${retryAdvice(context)}`;
+		message = `MEP's answer could not be read: ${problem}. ${advice}`;
 		description = `HTTP ${status}, answer starts with: "${excerpt(text).slice(0, 120)}". Check the API Base URL and any proxy in between.`;
 	} else {
 		message = `MEP rejected the request with HTTP ${status}${text ? `: ${excerpt(text)}` : ''}`;
 	}
-	return new NodeApiError(context.getNode(), { message: text } as JsonObject, {
-		message,
-		description,
-		httpCode: String(status),
-		itemIndex: context.getItemIndex(),
-	});
+	return new NodeApiError(context.node, { message: text } as JsonObject, { message, description, httpCode: String(status), itemIndex: context.itemIndex });
 }
 
-/** Marks an error built from MEP's own answer, so the per-item executor passes it on unchanged. */
-export function markAnswer(error: NodeApiError): NodeApiError {
-	error.context = { ...error.context, mepAnswer: true };
-	return error;
+/** What to do after the executor's own waits and retries on 429 ran out. */
+export function rateLimitFix(answer: MepAnswer, attempts: number): string {
+	const retryAfter = answer.headers['retry-after'];
+	const asked = retryAfter === undefined ? '' : ` MEP asks to wait ${String(retryAfter)} s.`;
+	const tried = attempts > 1 ? `The node waited and tried ${attempts} times within Request Options › Timeout. ` : '';
+	return `${tried}Slow down: set Request Options › Batching (e.g. 10 items every 1000 ms) or lower Max Requests in Flight, and use Retry On Fail with a wait between tries.${asked}`;
+}
+
+const NETWORK_FIXES: Record<string, string> = {
+	ECONNREFUSED: 'Nothing accepted the connection. Check the API Base URL of the credential, and that MEP (or your proxy or emulator) is reachable from n8n.',
+	ENOTFOUND: 'The host name of the API Base URL does not resolve. Check the credential\'s API Base URL.',
+	ECONNRESET: 'The connection was cut while MEP was answering. Retrying is safe only for operations that read or that MEP applies idempotently.',
+	ECONNABORTED: 'MEP did not answer in time. Raise Request Options › Timeout, or slow down with Request Options › Batching; check whether the request took effect before retrying it.',
+	ETIMEDOUT: 'MEP did not answer in time. Raise Request Options › Timeout, or slow down with Request Options › Batching; check whether the request took effect before retrying it.',
+};
+
+/** A request that got no answer (refused, cut, timed out, blocked) as the item's error, login removed. */
+export function requestError(context: FailureContext, caught: unknown): NodeApiError | NodeOperationError {
+	if (caught instanceof NodeOperationError) {
+		// n8n's own refusals before sending (a domain the credential does not allow, a bad proxy)
+		caught.message = scrubSecrets(caught.message, context.secrets);
+		if (caught.context.itemIndex === undefined) caught.context.itemIndex = context.itemIndex;
+		return caught;
+	}
+	const error = caught as Error & { code?: string; cause?: { code?: string; message?: string }; description?: string };
+	const code = error.code ?? error.cause?.code ?? '';
+	const raw = error.message || String(caught);
+	const timedOut = /timeout|timed out/i.test(raw) ? 'ETIMEDOUT' : '';
+	const message = scrubSecrets(raw, context.secrets);
+	const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || /domain not allowed/i.test(raw);
+	const advice = notSent ? 'Nothing was sent, so it is safe to retry.' : retryAdvice(context.retrySafe);
+	return new NodeApiError(context.node, { message, code } as JsonObject, {
+		message: `The request to MEP failed: ${message}. ${advice}`,
+		description: NETWORK_FIXES[code] ?? NETWORK_FIXES[timedOut] ?? (error.description ? scrubSecrets(error.description, context.secrets) : undefined),
+		httpCode: 'none',
+		itemIndex: context.itemIndex,
+	});
 }
 
 /** A bad field value found before any request is sent. */
 export function fieldError(node: INode, itemIndex: number, field: string, problem: string, fix: string): NodeOperationError {
-	return new NodeOperationError(node, `${field} in item ${itemIndex}: ${problem}`, {
-		itemIndex,
-		description: fix,
-	});
+	return new NodeOperationError(node, `${field} in item ${itemIndex}: ${problem}`, { itemIndex, description: fix });
 }

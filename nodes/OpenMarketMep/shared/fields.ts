@@ -1,14 +1,20 @@
-import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, PreSendAction } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { MEP_ASSUMPTIONS } from './assumptions';
-import { fieldError } from './errors';
 import { DateError, mepDateTime, toInstant } from './dates';
 import { MsisdnError, normaliseCountryCode, normaliseMsisdn } from './msisdn';
-import { fieldCheck } from './transport';
+import type { ItemFields, MepField, MepRequest } from './operation';
+
+/**
+ * Builders for the fields operations declare: each takes the editor property and says which MEP
+ * parameter the value fills and how it is checked first. A check that fails throws the item's
+ * field error; nothing is sent for that item.
+ */
 
 export interface TextRules {
-	/** The field's label, as the user sees it. */
-	label: string;
+	/** The MEP query parameter the value fills. */
+	param: string;
+	/** The field's name in errors; the property's display name when unset. */
+	label?: string;
 	/** MEP's documented character limit. */
 	maxLength?: number;
 	/** Values MEP accepts; `patternHelp` says it in words. */
@@ -20,102 +26,94 @@ export interface TextRules {
 	multiline?: boolean;
 }
 
-function setQuery(options: IHttpRequestOptions, name: string, value: string | undefined): IHttpRequestOptions {
-	const qs = { ...(options.qs as IDataObject) };
-	if (value === undefined) delete qs[name];
-	else qs[name] = value;
-	return { ...options, qs };
+/** A value checked against MEP's rules for text, trimmed; undefined when empty and optional. */
+export function checkText(item: ItemFields, value: unknown, rules: Omit<TextRules, 'param'> & { label: string }): string | undefined {
+	const fail = (problem: string, fix: string) => item.fail(rules.label, problem, fix);
+	if (value !== undefined && value !== null && typeof value === 'object') {
+		throw fail(`a ${Array.isArray(value) ? 'list' : 'object'} was given instead of text`, 'Map a single value per item.');
+	}
+	const text = value === undefined || value === null ? '' : String(value).trim();
+	if (text === '') {
+		if (rules.optional) return undefined;
+		throw fail('it is empty', `Fill in ${rules.label}, or check that the expression finds a value in this item.`);
+	}
+	if (!rules.multiline && /[\r\n\t]/.test(text)) {
+		throw fail(`"${text}" contains a line break or tab`, 'Remove line breaks; this field takes a single line.');
+	}
+	const length = rules.maxLength === undefined ? 0 : [...text].length;
+	if (rules.maxLength !== undefined && length > rules.maxLength) {
+		throw fail(`it is ${length} characters long; MEP allows at most ${rules.maxLength}`, `Shorten it to ${rules.maxLength} characters or fewer.`);
+	}
+	if (rules.pattern && !rules.pattern.test(text)) {
+		throw fail(`"${text}" is not valid`, rules.patternHelp ?? 'Check the value against the field\'s help.');
+	}
+	return text;
 }
 
-function readParameter(context: IExecuteSingleFunctions, parameter: string): unknown {
-	return context.getNodeParameter(parameter, undefined, { extractValue: true });
+function put(request: MepRequest, param: string, value: string | undefined) {
+	if (value !== undefined) request.qs[param] = value;
 }
 
-/** Reads a text field, checks it against MEP's rules and sends it as query parameter `name`. */
-export function sendText(parameter: string, name: string, rules: TextRules): PreSendAction {
-	return fieldCheck(function (this: IExecuteSingleFunctions, options) {
-		const value = readParameter(this, parameter);
-		const fail = (problem: string, fix: string) =>
-			fieldError(this.getNode(), this.getItemIndex(), rules.label, problem, fix);
-		if (value !== undefined && value !== null && typeof value === 'object') {
-			throw fail(`a ${Array.isArray(value) ? 'list' : 'object'} was given instead of text`, 'Map a single value per item.');
-		}
-		const text = value === undefined || value === null ? '' : String(value).trim();
-		if (text === '') {
-			if (rules.optional) return setQuery(options, name, undefined);
-			throw fail('it is empty', `Fill in ${rules.label}, or check that the expression finds a value in this item.`);
-		}
-		if (!rules.multiline && /[\r\n\t]/.test(text)) {
-			throw fail(`"${text}" contains a line break or tab`, 'Remove line breaks; this field takes a single line.');
-		}
-		if (rules.maxLength !== undefined && [...text].length > rules.maxLength) {
-			throw fail(
-				`it is ${[...text].length} characters long; MEP allows at most ${rules.maxLength}`,
-				`Shorten it to ${rules.maxLength} characters or fewer.`,
-			);
-		}
-		if (rules.pattern && !rules.pattern.test(text)) {
-			throw fail(`"${text}" is not valid`, rules.patternHelp ?? 'Check the value against the field\'s help.');
-		}
-		return setQuery(options, name, text);
-	});
+/** A text field sent as MEP parameter `rules.param`. */
+export function text(property: INodeProperties, rules: TextRules): MepField {
+	const label = rules.label ?? property.displayName;
+	return {
+		properties: [property],
+		fill: (item, request) => put(request, rules.param, checkText(item, item.value(property.name), { ...rules, label })),
+	};
 }
+
+const idRules = (label: string) => ({
+	label,
+	pattern: MEP_ASSUMPTIONS.idPattern,
+	patternHelp: `MEP IDs are letters and digits, such as A1B2C3D4E5F6. Copy the ${label} from MEP without spaces or other characters.`,
+});
 
 /** An MEP ID (subscription, collection, account, service …): trimmed, one token, alphanumeric. */
-export function sendId(parameter: string, name: string, label: string): PreSendAction {
-	return sendText(parameter, name, {
-		label,
-		pattern: MEP_ASSUMPTIONS.idPattern,
-		patternHelp: `MEP IDs are letters and digits, such as A1B2C3D4E5F6. Copy the ${label} from MEP without spaces or other characters.`,
-	});
+export function id(property: INodeProperties, param: string, label = property.displayName): MepField {
+	return text(property, { param, ...idRules(label) });
 }
 
-/** Several MEP IDs (a comma-separated text or a list from an expression), sent comma-joined. */
-export function sendIdList(parameter: string, name: string, label: string): PreSendAction {
-	return fieldCheck(function (this: IExecuteSingleFunctions, options) {
-		const value = readParameter(this, parameter);
-		const fail = (problem: string, fix: string) =>
-			fieldError(this.getNode(), this.getItemIndex(), label, problem, fix);
-		const parts = (Array.isArray(value) ? value : String(value ?? '').split(/[,;\s]+/))
-			.map((part) => (part === null || part === undefined ? '' : String(part).trim()))
-			.filter((part) => part !== '');
-		if (parts.length === 0) {
-			throw fail('no ID was given', `Enter one or more ${label}, separated by commas.`);
-		}
-		const bad = parts.find((part) => !MEP_ASSUMPTIONS.idPattern.test(part));
-		if (bad !== undefined) {
-			throw fail(`"${bad}" is not an MEP ID`, 'MEP IDs are letters and digits, such as A1B2C3D4E5F6; separate several with commas.');
-		}
-		const ids = [...new Set(parts)];
-		const max = MEP_ASSUMPTIONS.maxSubscriptionsPerBroadcast;
-		if (ids.length > max) {
-			throw fail(`${ids.length} IDs were given; this node sends at most ${max} in one request`, 'Split the IDs over several items or broadcasts.');
-		}
-		return setQuery(options, name, ids.join(','));
-	});
+/** Several MEP IDs (picked, a comma-separated text or a list from an expression), sent comma-joined. */
+export function idList(property: INodeProperties, param: string, label: string): MepField {
+	return {
+		properties: [property],
+		fill(item, request) {
+			const value = item.value(property.name);
+			const fail = (problem: string, fix: string) => item.fail(label, problem, fix);
+			const parts = (Array.isArray(value) ? value : String(value ?? '').split(/[,;\s]+/))
+				.map((part) => (part === null || part === undefined ? '' : String(part).trim()))
+				.filter((part) => part !== '');
+			if (parts.length === 0) throw fail('no ID was given', `Enter one or more ${label}, separated by commas.`);
+			const bad = parts.find((part) => !MEP_ASSUMPTIONS.idPattern.test(part));
+			if (bad !== undefined) {
+				throw fail(`"${bad}" is not an MEP ID`, 'MEP IDs are letters and digits, such as A1B2C3D4E5F6; separate several with commas.');
+			}
+			const ids = [...new Set(parts)];
+			const max = MEP_ASSUMPTIONS.maxSubscriptionsPerBroadcast;
+			if (ids.length > max) {
+				throw fail(`${ids.length} IDs were given; this node sends at most ${max} in one request`, 'Split the IDs over several items or broadcasts.');
+			}
+			request.qs[param] = ids.join(',');
+		},
+	};
 }
 
-/** The item's mobile number as MEP's msisdn (see msisdn.ts), or a field error naming what is wrong. */
-export function readMsisdn(context: IExecuteSingleFunctions, parameter: string, label: string): string {
-	const raw = readParameter(context, parameter);
+/** The item's mobile number as MEP's msisdn (see msisdn.ts), completed with Options › Default Country Code. */
+export function readMsisdn(item: ItemFields, parameter: string, label: string): string {
 	let field = 'Default Country Code';
 	try {
-		const countryCode = normaliseCountryCode(context.getNodeParameter('options.defaultCountryCode', ''));
+		const countryCode = normaliseCountryCode(item.value('options.defaultCountryCode', ''));
 		field = label;
-		return normaliseMsisdn(raw, countryCode);
+		return normaliseMsisdn(item.value(parameter), countryCode);
 	} catch (error) {
-		if (!(error instanceof MsisdnError)) {
-			throw new NodeOperationError(context.getNode(), error as Error, { itemIndex: context.getItemIndex() });
-		}
-		throw fieldError(context.getNode(), context.getItemIndex(), field, error.reason, error.fix);
+		throw error instanceof MsisdnError ? item.fail(field, error.reason, error.fix) : error;
 	}
 }
 
-/** Sends the item's mobile number, normalised, as query parameter `name`. */
-export function sendMsisdn(parameter: string, name: string, label = 'Mobile Number'): PreSendAction {
-	return fieldCheck(function (this: IExecuteSingleFunctions, options) {
-		return setQuery(options, name, readMsisdn(this, parameter, label));
-	});
+/** A mobile number field, normalised to MEP's msisdn and sent as `param`. */
+export function mobileNumber(property: INodeProperties, param: string, label = property.displayName): MepField {
+	return { properties: [property], fill: (item, request) => (request.qs[param] = readMsisdn(item, property.name, label)) };
 }
 
 /** How far in the past a send date may be (a clock a little behind MEP's), in milliseconds. */
@@ -126,27 +124,187 @@ const SEND_DATE_GRACE_MS = 60_000;
  * `notPast`, a date already gone is refused: a broadcast "scheduled" in the past is almost always
  * a time-zone mistake, and MEP's handling of it is undocumented.
  */
-export function sendDateTime(parameter: string, name: string, label: string, { notPast = false } = {}): PreSendAction {
-	return fieldCheck(function (this: IExecuteSingleFunctions, options) {
-		const value = readParameter(this, parameter);
-		if (value === undefined || value === null || String(value).trim() === '') return setQuery(options, name, undefined);
-		try {
-			const instant = toInstant(value, this.getTimezone());
-			if (notPast && instant < Date.now() - SEND_DATE_GRACE_MS) {
-				throw new DateError(`${mepDateTime(instant)} UK time is in the past`);
+export function dateTime(property: INodeProperties, param: string, { notPast = false } = {}): MepField {
+	return {
+		properties: [property],
+		fill(item, request) {
+			const value = item.value(property.name);
+			if (value === undefined || value === null || String(value).trim() === '') return;
+			try {
+				const instant = toInstant(value, item.timezone);
+				if (notPast && instant < Date.now() - SEND_DATE_GRACE_MS) throw new DateError(`${mepDateTime(instant)} UK time is in the past`);
+				request.qs[param] = mepDateTime(instant);
+			} catch (error) {
+				throw !(error instanceof DateError) ? error : item.fail(
+					property.displayName,
+					error.message,
+					`Pick a future date with the date picker (it is read in the workflow's time zone, ${item.timezone}), give an ISO date such as 2026-04-05T13:00:00, or leave it empty to send now.`,
+				);
 			}
-			return setQuery(options, name, mepDateTime(instant));
-		} catch (error) {
-			if (!(error instanceof DateError)) {
-				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
-			}
-			throw fieldError(
-				this.getNode(),
-				this.getItemIndex(),
-				label,
-				error.message,
-				`Pick a future date with the date picker (it is read in the workflow's time zone, ${this.getTimezone()}), give an ISO date such as 2026-04-05T13:00:00, or leave it empty to send now.`,
-			);
-		}
-	});
+		},
+	};
+}
+
+/** A boolean sent as `param` with MEP's words for on and off; `off` undefined sends nothing when off. */
+export function flag(property: INodeProperties, param: string, on: string, off?: string): MepField {
+	return {
+		properties: [property],
+		fill(item, request) {
+			const value = item.value(property.name);
+			if (value === undefined || value === null || value === '') return;
+			put(request, param, value === true || value === 'true' ? on : off);
+		},
+	};
+}
+
+/** A dropdown whose value is sent as it is. */
+export function choice(property: INodeProperties, param: string): MepField {
+	return { properties: [property], fill: (item, request) => put(request, param, String(item.value(property.name, property.default))) };
+}
+
+/** A field shown in the editor that fills nothing itself (read by other fields, or a notice). */
+export function shown(property: INodeProperties): MepField {
+	return { properties: [property] };
+}
+
+/** An Options collection whose entries are fields of their own, read under the collection's name. */
+export function collection(property: Omit<INodeProperties, 'options'>, entries: MepField[]): MepField {
+	return {
+		properties: [{ ...property, options: entries.flatMap((entry) => entry.properties) } as INodeProperties],
+		fill(item, request) {
+			const inside: ItemFields = {
+				itemIndex: item.itemIndex,
+				timezone: item.timezone,
+				value: (path, fallback) => item.value(`${property.name}.${path}`, fallback),
+				fail: item.fail,
+			};
+			for (const entry of entries) entry.fill?.(inside, request);
+		},
+	};
+}
+
+/** How numbers written without a country code are completed (read by the mobile number fields). */
+export const defaultCountryCodeOption: INodeProperties = {
+	displayName: 'Default Country Code',
+	name: 'defaultCountryCode',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 44',
+	description:
+		'Country calling code for numbers written nationally, e.g. 44 turns 07700 900765 into 447700900765 and 1 turns (251) 555-0145 into 12515550145. Numbers starting with + or 00 are never changed.',
+};
+
+/** The Options collection of operations whose only option is the default country code. */
+export const countryCodeOptions: MepField = shown({
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [defaultCountryCodeOption],
+});
+
+function locator(name: string, displayName: string, searchListMethod: string, description: string, param: string): MepField {
+	return id(
+		{
+			displayName,
+			name,
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			required: true,
+			description,
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					placeholder: `Select a ${displayName.toLowerCase()}...`,
+					typeOptions: { searchListMethod, searchable: true },
+				},
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'e.g. A1B2C3D4E5F6',
+					validation: [
+						{
+							type: 'regex',
+							properties: { regex: '^\\s*[A-Za-z0-9_.-]+\\s*$', errorMessage: 'MEP IDs are letters and digits, such as A1B2C3D4E5F6' },
+						},
+					],
+				},
+			],
+		},
+		param,
+		`${displayName} ID`,
+	);
+}
+
+/** A subscription picked from MEP's lists or entered by ID, sent as `subscription`. */
+export function subscriptionLocator(description: string): MepField {
+	return locator('subscription', 'Subscription', 'searchSubscriptions', description, 'subscription');
+}
+
+/** A subscription collection picked from MEP's list or entered by ID, sent as `collection`. */
+export function collectionLocator(description: string): MepField {
+	return locator('collection', 'Collection', 'searchCollections', description, 'collection');
+}
+
+/** Return All / Limit for list operations: MEP answers whole lists, Limit trims the output. */
+export function returnAll(): MepField {
+	return {
+		properties: [
+			{
+				displayName: 'Return All',
+				name: 'returnAll',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to return all results or only up to a given limit',
+			},
+			{
+				displayName: 'Limit',
+				name: 'limit',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 50,
+				description: 'Max number of results to return',
+				displayOptions: { show: { returnAll: [false] } },
+			},
+		],
+		fill(item, request) {
+			if (item.value('returnAll', true) !== false) return;
+			const limit = Number(item.value('limit', 50));
+			if (!Number.isInteger(limit) || limit < 1) throw item.fail('Limit', `"${String(limit)}" is not a whole number of 1 or more`, 'Set Limit to 1 or more, or turn on Return All.');
+			request.limit = limit;
+		},
+	};
+}
+
+/** The usual Mobile Number field, normalised and sent as `msisdn`. */
+export function mobileNumberField(description: string): MepField {
+	return mobileNumber(
+		{
+			displayName: 'Mobile Number',
+			name: 'msisdn',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. +44 7700 900765',
+			description: `${description} Pasted formats are fine (+44 7700 900765, 0044-7700-900765); national numbers need Options › Default Country Code`,
+		},
+		'msisdn',
+	);
+}
+
+/** An MEP operator code such as ORANGEUK; empty sends none. */
+export function networkField(description: string): MepField {
+	return text(
+		{ displayName: 'Network', name: 'network', type: 'string', default: '', placeholder: 'e.g. ORANGEUK', description },
+		{
+			param: 'network',
+			optional: true,
+			pattern: /^[A-Za-z0-9_]+$/,
+			patternHelp: 'MEP operator codes are letters and digits, such as ORANGEUK or CINGULARUS.',
+		},
+	);
 }

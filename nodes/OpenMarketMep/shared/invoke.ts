@@ -1,7 +1,9 @@
 import { NodeApiError } from 'n8n-workflow';
-import type { IDataObject, IExecuteSingleFunctions, IN8nHttpFullResponse, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { MEP_ASSUMPTIONS } from './assumptions';
-import { CREDENTIAL_TYPE, markAnswer, scrubSecrets } from './errors';
+import { scrubSecrets } from './errors';
+import type { FailureContext } from './errors';
+import type { MepAnswer, MepRequest } from './operation';
 import { MEP_ROLES } from './roles';
 
 /** Invoke Service's documented error codes (SPEC 4.1): what they mean and whether to retry. */
@@ -13,16 +15,22 @@ const INVOKE_CODES: Record<number, { fix: string; retry: boolean }> = {
 	12003: { fix: 'Invoke Service only accepts POST; check any proxy in between.', retry: false },
 };
 
-/** 202 with the request ID in a header; any other answer is a JSON error (SPEC 4.1). */
-export async function invokeOutput(this: IExecuteSingleFunctions, _items: INodeExecutionData[], response: IN8nHttpFullResponse): Promise<INodeExecutionData[]> {
-	const headers = response.headers as IDataObject;
-	const environment = this.getNodeParameter('environment', 'production') as string;
-	if (response.statusCode >= 200 && response.statusCode <= 299) {
-		const name = Object.keys(headers).find((header) => MEP_ASSUMPTIONS.invokeRequestIdHeader.test(header));
-		return [{ json: { accepted: true, requestId: name ? String(headers[name]) : null, environment, statusCode: response.statusCode }, pairedItem: { item: this.getItemIndex() } }];
-	}
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE).catch(() => ({}) as IDataObject);
-	const text = scrubSecrets(Buffer.isBuffer(response.body) ? response.body.toString('utf8') : String(response.body ?? ''), [credentials.password as string, credentials.username as string]);
+/** 202 with the request ID in a header (SPEC 4.1). */
+export function invokeAccepted(answer: MepAnswer, request: MepRequest): IDataObject[] {
+	const name = Object.keys(answer.headers).find((header) => MEP_ASSUMPTIONS.invokeRequestIdHeader.test(header));
+	return [
+		{
+			accepted: true,
+			requestId: name ? String(answer.headers[name]) : null,
+			environment: request.baseUrlField === 'cieUrl' ? 'cie' : 'production',
+			statusCode: answer.statusCode,
+		},
+	];
+}
+
+/** Any answer but a 2xx is a JSON error with a code, or a fault in between (SPEC 4.1). */
+export function invokeAnswerError(context: FailureContext, answer: MepAnswer): NodeApiError {
+	const text = scrubSecrets(answer.text, context.secrets);
 	let code: number | undefined;
 	let mepMessage = text.slice(0, 300);
 	try {
@@ -33,11 +41,12 @@ export async function invokeOutput(this: IExecuteSingleFunctions, _items: INodeE
 		// not JSON: a proxy or a fault in between; keep the text
 	}
 	const known = code !== undefined ? INVOKE_CODES[code] : undefined;
-	const retry = known?.retry ?? (response.statusCode >= 500 || response.statusCode === 429);
-	throw markAnswer(new NodeApiError(this.getNode(), { message: mepMessage, code: code ?? null } as JsonObject, {
+	const retry = known?.retry ?? (answer.statusCode >= 500 || answer.statusCode === 429);
+	const fix = known?.fix ?? (answer.statusCode === 401 ? 'Check the username and password of the OpenMarket MEP API credential.' : `HTTP ${answer.statusCode}.`);
+	return new NodeApiError(context.node, { message: mepMessage, code: code ?? null } as JsonObject, {
 		message: `Invoke Service rejected the request${code ? ` (code ${code})` : ''}: ${mepMessage}`,
-		description: `${known?.fix ?? (response.statusCode === 401 ? 'Check the username and password of the OpenMarket MEP API credential.' : `HTTP ${response.statusCode}.`)} ${retry ? 'Retrying is safe for this error, but check first that the service did not run.' : 'Retrying will not help.'}`,
-		httpCode: String(response.statusCode),
-		itemIndex: this.getItemIndex(),
-	}));
+		description: `${fix} ${retry ? 'Retrying is safe for this error, but check first that the service did not run.' : 'Retrying will not help.'}`,
+		httpCode: String(answer.statusCode),
+		itemIndex: context.itemIndex,
+	});
 }

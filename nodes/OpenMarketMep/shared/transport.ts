@@ -1,249 +1,147 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { getCredentialAllowedDomains, NodeApiError, sleep } from 'n8n-workflow';
 import type {
-	DeclarativeRestApiSettings,
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
 	IDataObject,
-	IExecutePaginationFunctions,
-	IExecuteSingleFunctions,
+	IExecuteFunctions,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
-	INodeExecutionData,
+	INode,
 	JsonObject,
-	PostReceiveAction,
-	PreSendAction,
 } from 'n8n-workflow';
-import { CREDENTIAL_TYPE, isMepRejectionText, markAnswer, mepAnswerError, retryAdvice, scrubSecrets } from './errors';
-import type { MepAnswer } from './errors';
+import { CREDENTIAL_TYPE, isMepRejectionText, scrubSecrets } from './errors';
+import type { BaseUrlField, MepAnswer, MepApi, MepOperation, MepRequest } from './operation';
+import type { RequestSettings } from './requestOptions';
 import { MEP_ROLES } from './roles';
-import { decodeMepBody, MepFormatError } from './xml';
+import { decodeBody, decodeMepBody, MepFormatError } from './xml';
 
-/** What every cmx2api call shares (SPEC 2.2–2.5): GET, raw bytes to decode ourselves, our own error handling. */
-export const MEP_REQUEST_DEFAULTS = {
-	baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-	method: 'GET' as const,
-	encoding: 'arraybuffer' as const,
-	json: false,
-	ignoreHttpStatusErrors: true,
-};
+const trimSlash = (url: unknown) => String(url ?? '').replace(/\/+$/, '');
 
-/** Checks that failed under Continue On Fail, kept until executeMepRequest answers for the item. */
-const deferredFailures = new WeakMap<object, Error>();
+const DEFAULT_BASE_URL: Record<MepApi, BaseUrlField> = { cmx2api: 'baseUrl', invokeService: 'serviceManagerUrl' };
+
+/** 429 waits: at most this many tries of one item, the first wait this long, doubling, each at most the cap. */
+export const RATE_LIMIT_RETRY = { maxTries: 5, firstWaitMs: 500, maxWaitMs: 30_000 };
 
 /**
- * Holds every item's request until all items of the run have passed their field checks, so a bad
- * value in item 7 stops the node before item 0 is sent (a re-run then repeats nothing). Only when
- * the node stops on errors and sends without batching: with Continue On Fail items fail alone, and
- * batching sends early batches before later items are even read.
+ * The MEP login and connection settings of one node run: the credential decrypted once and
+ * handed to every request (n8n would otherwise decrypt it per call), the hosts the credential
+ * allows, and Request Options.
  */
-class ItemGate {
-	private arrived = 0;
+export class MepConnection {
+	readonly secrets: string[];
 
-	failure?: Error;
+	private readonly allowedDomains = new Map<BaseUrlField, string | undefined>();
 
-	readonly open: Promise<void>;
-
-	private release!: () => void;
-
-	constructor(private readonly expected: number) {
-		this.open = new Promise((resolve) => (this.release = resolve));
-		if (expected <= 0) this.release();
+	private constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly credentials: ICredentialsDecrypted,
+		private readonly settings: RequestSettings,
+	) {
+		const data = credentials.data ?? {};
+		this.secrets = [String(data.password ?? ''), String(data.username ?? '')];
 	}
 
-	arrive(failure?: Error) {
-		this.failure ??= failure;
-		this.arrived += 1;
-		if (this.arrived >= this.expected) this.release();
+	static async open(context: IExecuteFunctions, settings: RequestSettings): Promise<MepConnection> {
+		const data = (await context.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
+		const stored = context.getNode().credentials?.[CREDENTIAL_TYPE];
+		return new MepConnection(context, { id: stored?.id ?? '', name: stored?.name ?? '', type: CREDENTIAL_TYPE, data }, settings);
 	}
-}
 
-const gates = new WeakMap<object, ItemGate>();
-
-/**
- * At most this many requests of one node run are in flight at once. RoutingNode starts every
- * item's request together; thousands of items must not become thousands of connections to MEP.
- */
-export const MAX_CONCURRENT_REQUESTS = 20;
-
-class RequestSlots {
-	private active = 0;
-
-	private readonly waiting: Array<() => void> = [];
-
-	async run<T>(task: () => Promise<T>): Promise<T> {
-		if (this.active >= MAX_CONCURRENT_REQUESTS) await new Promise<void>((resolve) => this.waiting.push(resolve));
-		this.active += 1;
-		try {
-			return await task();
-		} finally {
-			this.active -= 1;
-			this.waiting.shift()?.();
+	/**
+	 * The credential's Allowed HTTP Request Domains for a base URL, as n8n applies them to its own
+	 * nodes: the base URL the credential itself names is the node's endpoint and always allowed;
+	 * anything else (a redirect elsewhere) must be on the list.
+	 */
+	private domainsFor(node: INode, field: BaseUrlField, baseURL: string): string | undefined {
+		if (!this.allowedDomains.has(field)) {
+			this.allowedDomains.set(
+				field,
+				getCredentialAllowedDomains({ node, credentialData: this.credentials.data ?? {}, credentialOwnedSurface: true, nodeEndpointUrl: baseURL }),
+			);
 		}
+		return this.allowedDomains.get(field);
 	}
-}
 
-const slots = new WeakMap<object, RequestSlots>();
-
-function slotsFor(context: IExecuteSingleFunctions): RequestSlots {
-	const run = context.getExecuteData();
-	let runSlots = slots.get(run);
-	if (!runSlots) {
-		runSlots = new RequestSlots();
-		slots.set(run, runSlots);
-	}
-	return runSlots;
-}
-
-function gateFor(context: IExecuteSingleFunctions): ItemGate | undefined {
-	if (context.continueOnFail()) return undefined;
-	const batching = context.getNodeParameter('requestOptions.batching.batch', {}) as IDataObject;
-	if (Number(batching.batchSize) > 0 && Number(batching.batchInterval) > 0) return undefined;
-	const run = context.getExecuteData(); // one object per node run, shared by its items
-	let gate = gates.get(run);
-	if (!gate) {
-		gate = new ItemGate(run.data.main?.[0]?.length ?? 0);
-		gates.set(run, gate);
-	}
-	return gate;
-}
-
-/**
- * Wraps a field's preSend check. Without Continue On Fail a bad value stops the node at once; with
- * it, the failure is handed to executeMepRequest so the item fails alone, paired to its input, and
- * nothing is sent for it.
- */
-export function fieldCheck(
-	check: (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions> | IHttpRequestOptions,
-): PreSendAction {
-	return async function (this: IExecuteSingleFunctions, options: IHttpRequestOptions) {
-		if (deferredFailures.has(options)) return options;
-		try {
-			return await check.call(this, options);
-		} catch (error) {
-			const failure =
-				error instanceof NodeOperationError
-					? error
-					: new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
-			if (!this.continueOnFail()) {
-				gateFor(this)?.arrive(failure);
-				throw failure;
-			}
-			deferredFailures.set(options, failure);
-			return options;
-		}
-	};
-}
-
-/**
- * Runs one item's request. RoutingNode calls this in place of its own request because the node
- * description sets it as `requestOperations.pagination` (its only per-item hook around the
- * request); MEP lists are never paged. It lets every failure of an item (a bad field, the network,
- * MEP's rejection) come out under Continue On Fail as that item's own error, paired to its input,
- * which RoutingNode alone does not do on the error output (n8n-io/n8n#30050).
- */
-export async function executeMepRequest(
-	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
-): Promise<INodeExecutionData[]> {
-	const itemIndex = this.getItemIndex();
-	try {
-		const deferred = deferredFailures.get(requestData.options);
-		if (deferred) throw deferred;
-		const gate = gateFor(this);
-		if (gate) {
-			gate.arrive();
-			await gate.open;
-			if (gate.failure) throw gate.failure; // another item's bad field: send nothing
-		}
-		return await slotsFor(this).run(async () => await this.makeRoutingRequest(requestData));
-	} catch (caught) {
-		const error = await asNodeError(this, caught);
-		if (!this.continueOnFail()) throw error;
-		return [{ json: { error: error.message }, error, pairedItem: { item: itemIndex } }];
-	}
-}
-
-const NETWORK_FIXES: Record<string, string> = {
-	ECONNREFUSED: 'Nothing accepted the connection. Check the API Base URL of the credential, and that MEP (or your proxy or emulator) is reachable from n8n.',
-	ENOTFOUND: 'The host name of the API Base URL does not resolve. Check the credential\'s API Base URL.',
-	ECONNRESET: 'The connection was cut while MEP was answering. Retrying is safe only for operations that read or that MEP applies idempotently.',
-	ECONNABORTED: 'MEP did not answer in time. Raise Request Options › Timeout, or slow down with Request Options › Batching; check whether the request took effect before retrying it.',
-	ETIMEDOUT: 'MEP did not answer in time. Raise Request Options › Timeout, or slow down with Request Options › Batching; check whether the request took effect before retrying it.',
-};
-
-/** Any failure as a NodeApiError/NodeOperationError without the MEP login or request options in it. */
-async function asNodeError(context: IExecuteSingleFunctions, caught: unknown): Promise<NodeApiError | NodeOperationError> {
-	if (caught instanceof NodeOperationError) return caught;
-	if (caught instanceof NodeApiError && caught.context?.mepAnswer) return caught;
-	const error = caught as Error & { code?: string; cause?: { code?: string }; description?: string };
-	let secrets: string[] = [];
-	try {
-		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-		secrets = [credentials.password as string, credentials.username as string];
-	} catch {
-		// without the credential there is nothing of it to remove
-	}
-	const code = error.code ?? error.cause?.code ?? '';
-	const timedOut = /timeout|timed out/i.test(error.message ?? '') ? 'ETIMEDOUT' : '';
-	const message = scrubSecrets(error.message || String(caught), secrets);
-	const advice = code === 'ECONNREFUSED' || code === 'ENOTFOUND' ? 'Nothing was sent, so it is safe to retry.' : retryAdvice(context);
-	return new NodeApiError(context.getNode(), { message, code } as JsonObject, {
-		message: `The request to MEP failed: ${message}. ${advice}`,
-		description: NETWORK_FIXES[code] ?? NETWORK_FIXES[timedOut] ?? (error.description ? scrubSecrets(error.description, secrets) : undefined),
-		httpCode: 'none',
-		itemIndex: context.getItemIndex(),
-	});
-}
-
-/** Maps one accepted MEP answer to the node's output items for that input item. */
-export type AnswerMapper = (answer: MepAnswer, context: IExecuteSingleFunctions) => IDataObject[];
-
-/**
- * The single postReceive of every cmx2api operation: decode the bytes, turn rejections into
- * errors, map accepted answers with the operation's mapper, and pair the results to the input.
- */
-export function mepOutput(mapper: AnswerMapper): PostReceiveAction {
-	return async function (this: IExecuteSingleFunctions, _items: INodeExecutionData[], response: IN8nHttpFullResponse) {
-		const headers = response.headers as IDataObject;
-		const answer: MepAnswer = {
-			statusCode: response.statusCode,
-			contentType: String(headers['content-type'] ?? ''),
-			retryAfter: headers['retry-after'] === undefined ? undefined : String(headers['retry-after']),
-			text: '',
+	/** The HTTP request for one item's MEP call, before the credential adds the login. */
+	private httpOptions(operation: MepOperation, request: MepRequest): IHttpRequestOptions {
+		const field = request.baseUrlField ?? DEFAULT_BASE_URL[operation.api];
+		const baseURL = trimSlash(this.credentials.data?.[field]);
+		const options: IHttpRequestOptions = {
+			method: operation.method,
+			baseURL,
+			url: request.path ?? operation.path,
+			qs: { ...request.qs },
+			// Raw bytes: MEP answers ISO-8859-1 as text/plain, which n8n's decoding would damage.
+			encoding: 'arraybuffer',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: this.settings.timeout,
 		};
+		if (request.body !== undefined) {
+			options.body = JSON.stringify(request.body);
+			options.headers = { 'Content-Type': 'application/json' };
+		}
+		if (this.settings.proxy) options.proxy = this.settings.proxy;
+		if (this.settings.skipSslCertificateValidation) options.skipSslCertificateValidation = true;
+		const allowedDomains = this.domainsFor(this.context.getNode(), field, baseURL);
+		if (allowedDomains) (options as IHttpRequestOptions & { allowedDomains?: string }).allowedDomains = allowedDomains;
+		return options;
+	}
+
+	/** One HTTP exchange, answered as MEP sent it; a request that got no answer throws. */
+	private async exchange(operation: MepOperation, options: IHttpRequestOptions): Promise<MepAnswer> {
+		const response = (await this.context.helpers.httpRequestWithAuthentication.call(this.context, CREDENTIAL_TYPE, options, {
+			credentialsDecrypted: this.credentials,
+		})) as IN8nHttpFullResponse;
+		const headers = (response.headers ?? {}) as IDataObject;
+		const contentType = String(headers['content-type'] ?? '');
+		const answer: MepAnswer = { statusCode: response.statusCode, headers, contentType, text: '' };
 		try {
-			answer.text = decodeMepBody(response.body, answer.contentType);
+			answer.text = operation.api === 'invokeService' ? decodeBody(response.body, 'utf-8') : decodeMepBody(response.body, contentType);
 		} catch (error) {
-			throw markAnswer(await mepAnswerError(this, answer, (error as Error).message));
+			answer.unreadable = error instanceof MepFormatError ? error.message : String(error);
 		}
-		if (answer.statusCode < 200 || answer.statusCode > 299 || isMepRejectionText(answer.text)) {
-			throw markAnswer(await mepAnswerError(this, answer));
+		return answer;
+	}
+
+	/**
+	 * Sends one item's call. A 429 means MEP did nothing, so it waits (MEP's Retry-After, else a
+	 * growing backoff) and tries again while the item's time (Request Options › Timeout) lasts.
+	 * Answers the last answer and how many tries it took; decoding errors come out as MepFormatError.
+	 */
+	async send(operation: MepOperation, request: MepRequest): Promise<{ answer: MepAnswer; tries: number }> {
+		const options = this.httpOptions(operation, request);
+		const deadline = Date.now() + this.settings.timeout;
+		let wait = RATE_LIMIT_RETRY.firstWaitMs;
+		for (let tries = 1; ; tries++) {
+			const answer = await this.exchange(operation, { ...options, qs: { ...options.qs } });
+			if (answer.statusCode !== 429 || tries >= RATE_LIMIT_RETRY.maxTries) return { answer, tries };
+			const asked = Number(answer.headers['retry-after']);
+			const pause = Math.min(Number.isFinite(asked) && asked >= 0 ? asked * 1000 : wait, RATE_LIMIT_RETRY.maxWaitMs);
+			if (Date.now() + pause >= deadline) return { answer, tries };
+			await sleep(pause);
+			wait *= 2;
 		}
-		let results: IDataObject[];
-		try {
-			results = mapper(answer, this);
-		} catch (error) {
-			if (!(error instanceof MepFormatError)) {
-				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
-			}
-			throw markAnswer(await mepAnswerError(this, answer, error.message));
-		}
-		const pairedItem = { item: this.getItemIndex() };
-		return results.map((json) => ({ json, pairedItem }));
-	};
+	}
 }
 
 /**
- * One cmx2api GET outside an item's run, for list searches and dropdowns: same login, decoding
- * and error handling as the operations, answering the decoded text.
+ * One cmx2api GET outside an execution, for list searches and dropdowns: same login, decoding
+ * and rejection handling as the operations, answering the decoded text.
  */
 export async function mepGet(this: ILoadOptionsFunctions, url: string, qs: IDataObject = {}): Promise<string> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
-		...MEP_REQUEST_DEFAULTS,
-		baseURL: String(credentials.baseUrl ?? '').replace(/\/+$/, ''),
+		method: 'GET',
+		baseURL: trimSlash(credentials.baseUrl),
 		url,
 		qs,
+		encoding: 'arraybuffer',
+		json: false,
 		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
 	})) as IN8nHttpFullResponse;
 	const text = decodeMepBody(response.body, String((response.headers as IDataObject)['content-type'] ?? ''));
 	if (response.statusCode < 200 || response.statusCode > 299 || isMepRejectionText(text)) {

@@ -35,13 +35,17 @@ export function decodeMepBody(body: unknown, contentType?: string): string {
 	const head = bytes.subarray(0, 200).toString('latin1');
 	const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i.exec(head)?.[1];
 	const fromHeader = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
-	const charset = (declared ?? fromHeader ?? 'iso-8859-1').toLowerCase();
-	if (['iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'us-ascii', 'ascii'].includes(charset)) {
-		return bytes.toString('latin1');
-	}
-	if (charset === 'utf-8' || charset === 'utf8') return bytes.toString('utf8');
-	const decoder = textDecoderFor(charset);
-	if (!decoder) throw new MepFormatError(`MEP declared a character set this node cannot read: ${charset}`);
+	return decodeBody(bytes, declared ?? fromHeader ?? 'iso-8859-1');
+}
+
+/** Bytes in a named character set as text; MepFormatError for a set this node cannot read. */
+export function decodeBody(body: unknown, charset: string): string {
+	const bytes = toBuffer(body);
+	const name = charset.toLowerCase();
+	if (['iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'us-ascii', 'ascii'].includes(name)) return bytes.toString('latin1');
+	if (name === 'utf-8' || name === 'utf8') return bytes.toString('utf8');
+	const decoder = textDecoderFor(name);
+	if (!decoder) throw new MepFormatError(`MEP declared a character set this node cannot read: ${name}`);
 	return decoder.decode(bytes);
 }
 

@@ -1,53 +1,12 @@
-import type { INodeProperties } from 'n8n-workflow';
-import { mepOutput } from '../../shared/transport';
-import { acknowledgement } from '../../shared/answers';
-import * as send from './send';
+import { describeResource } from '../../shared/description';
+import { sendMms } from './sendMms';
+import { sendService } from './sendService';
+import { sendSms } from './sendSms';
 
-export const broadcastDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['broadcast'] } },
-		options: [
-			{
-				name: 'Send',
-				value: 'send',
-				action: 'Send a broadcast to subscriptions',
-				description: 'Send a message to every member of one or more subscriptions',
-				routing: { output: { postReceive: [mepOutput(acknowledgement)] } },
-			},
-		],
-		default: 'send',
-	},
-	{
-		displayName: 'Broadcast Type',
-		name: 'broadcastType',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['broadcast'], operation: ['send'] } },
-		options: [
-			{
-				name: 'SMS',
-				value: 'sms',
-				description: 'A text message to every member (MEP createsmsbroadcast)',
-				routing: { request: { url: '/broadcastapi/v1/createsmsbroadcast' } },
-			},
-			{
-				name: 'MMS',
-				value: 'mms',
-				description: 'A multimedia message to every member; US, UK, IE and AU only (MEP createmmsbroadcast)',
-				routing: { request: { url: '/subscriptionapi/createmmsbroadcast' } },
-			},
-			{
-				name: 'Service',
-				value: 'service',
-				description: 'Run a MEP service for every member (MEP createservicebroadcast)',
-				routing: { request: { url: '/subscriptionapi/createservicebroadcast' } },
-			},
-		],
-		default: 'sms',
-	},
-	...send.description,
-];
+/** Broadcast › Send is one operation with one MEP call per Broadcast Type. */
+export const broadcastOperations = [sendSms, sendMms, sendService];
+
+export const broadcastDescription = describeResource('broadcast', broadcastOperations, {
+	defaultOperation: 'send',
+	variant: { displayName: 'Broadcast Type', default: 'sms' },
+});

@@ -1,7 +1,18 @@
-import { updateDisplayOptions } from 'n8n-workflow';
-import type { INodeProperties } from 'n8n-workflow';
-import { collectionLocator, returnAllFields } from '../../shared/descriptions';
+import { subscriptions } from '../../shared/answers';
+import { collectionLocator, returnAll } from '../../shared/fields';
+import type { MepOperation } from '../../shared/operation';
 
-const properties: INodeProperties[] = [collectionLocator('The collection whose subscriptions to list (disabled ones included)'), ...returnAllFields];
-
-export const description = updateDisplayOptions({ show: { resource: ['subscription'], operation: ['getAll'] } }, properties);
+/** MEP getsubscriptionsincollection (SPEC 4.12): a collection's subscriptions, disabled ones included. */
+export const getMany: MepOperation = {
+	resource: 'subscription',
+	operation: 'getAll',
+	name: 'Get Many',
+	action: 'Get subscriptions in a collection',
+	description: 'List the subscriptions of a collection, disabled ones included (MEP getsubscriptionsincollection)',
+	api: 'cmx2api',
+	method: 'GET',
+	path: '/subscriptionapi/getsubscriptionsincollection',
+	fields: [collectionLocator('The collection whose subscriptions to list (disabled ones included)'), returnAll()],
+	output: subscriptions,
+	retrySafe: true,
+};

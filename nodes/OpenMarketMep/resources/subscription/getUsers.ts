@@ -1,7 +1,18 @@
-import { updateDisplayOptions } from 'n8n-workflow';
-import type { INodeProperties } from 'n8n-workflow';
-import { returnAllFields } from '../../shared/descriptions';
+import { users } from '../../shared/answers';
+import { returnAll, subscriptionLocator } from '../../shared/fields';
+import type { MepOperation } from '../../shared/operation';
 
-const properties: INodeProperties[] = [...returnAllFields];
-
-export const description = updateDisplayOptions({ show: { resource: ['subscription'], operation: ['getUsers'] } }, properties);
+/** MEP viewsubscriptionusers (SPEC 4.8): the current members, whole. */
+export const getUsers: MepOperation = {
+	resource: 'subscription',
+	operation: 'getUsers',
+	name: 'Get Users',
+	action: 'Get the members of a subscription',
+	description: 'List the mobile numbers currently in a subscription (MEP viewsubscriptionusers)',
+	api: 'cmx2api',
+	method: 'GET',
+	path: '/subscriptionapi/viewsubscriptionusers',
+	fields: [subscriptionLocator('The subscription whose members to list'), returnAll()],
+	output: users,
+	retrySafe: true,
+};

@@ -1,64 +1,71 @@
-import type { INodeProperties } from 'n8n-workflow';
-import { sendId, sendText } from '../../shared/fields';
+import { checkText, choice, text } from '../../shared/fields';
+import type { MepField } from '../../shared/operation';
 
 /** Scope, owner ID and key: what names a variable in MEP's Variables API (SPEC 4.14, 5). */
-export const variableOwnerFields: INodeProperties[] = [
-	{
-		displayName: 'Scope',
-		name: 'scope',
-		type: 'options',
-		options: [
-			{ name: 'Service', value: 'service', description: 'Shared by every end user of one service (service.key)' },
+export function variableOwnerFields(): MepField[] {
+	return [
+		choice(
 			{
-				name: 'Service Collection',
-				value: 'servicecoll',
-				description: 'Shared by every service in one service collection (servicecoll.key)',
-			},
-		],
-		default: 'service',
-		description: 'The only two scopes MEP\'s Variables API can reach',
-		routing: { send: { type: 'query', property: 'scope' } },
-	},
-	{
-		displayName: 'Service ID',
-		name: 'id',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 2A019B40EB7DB0F',
-		description: 'The service that owns the variable (MEP: Services tab › expand the collection › ID column)',
-		displayOptions: { show: { scope: ['service'] } },
-		routing: { send: { preSend: [sendId('id', 'id', 'Service ID')] } },
-	},
-	{
-		displayName: 'Service Collection ID',
-		name: 'id',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 1A2B3C4D5E6F',
-		description: 'The service collection that owns the variable (your OpenMarket account manager provides these IDs)',
-		displayOptions: { show: { scope: ['servicecoll'] } },
-		routing: { send: { preSend: [sendId('id', 'id', 'Service Collection ID')] } },
-	},
-	{
-		displayName: 'Key',
-		name: 'key',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. rewardToday',
-		description: 'The variable\'s name after the scope: letters, _, - and . only; MEP ignores its case.',
-		routing: {
-			send: {
-				preSend: [
-					sendText('key', 'key', {
-						label: 'Key',
-						pattern: /^[A-Za-z_.-]+$/,
-						patternHelp: 'MEP variable keys may hold only letters A–Z, "_", "-" and "." (no digits or spaces), e.g. rewardToday.',
-					}),
+				displayName: 'Scope',
+				name: 'scope',
+				type: 'options',
+				options: [
+					{ name: 'Service', value: 'service', description: 'Shared by every end user of one service (service.key)' },
+					{ name: 'Service Collection', value: 'servicecoll', description: 'Shared by every service in one service collection (servicecoll.key)' },
 				],
+				default: 'service',
+				description: 'The only two scopes MEP\'s Variables API can reach',
+			},
+			'scope',
+		),
+		{
+			// One `id` parameter, labelled after the scope it belongs to.
+			properties: [
+				{
+					displayName: 'Service ID',
+					name: 'id',
+					type: 'string',
+					required: true,
+					default: '',
+					placeholder: 'e.g. 2A019B40EB7DB0F',
+					description: 'The service that owns the variable (MEP: Services tab › expand the collection › ID column)',
+					displayOptions: { show: { scope: ['service'] } },
+				},
+				{
+					displayName: 'Service Collection ID',
+					name: 'id',
+					type: 'string',
+					required: true,
+					default: '',
+					placeholder: 'e.g. 1A2B3C4D5E6F',
+					description: 'The service collection that owns the variable (your OpenMarket account manager provides these IDs)',
+					displayOptions: { show: { scope: ['servicecoll'] } },
+				},
+			],
+			fill(item, request) {
+				const label = item.value('scope', 'service') === 'servicecoll' ? 'Service Collection ID' : 'Service ID';
+				request.qs.id = checkText(item, item.value('id'), {
+					label,
+					pattern: /^[A-Za-z0-9_.-]+$/,
+					patternHelp: `MEP IDs are letters and digits, such as A1B2C3D4E5F6. Copy the ${label} from MEP without spaces or other characters.`,
+				}) as string;
 			},
 		},
-	},
-];
+		text(
+			{
+				displayName: 'Key',
+				name: 'key',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: 'e.g. rewardToday',
+				description: 'The variable\'s name after the scope: letters, _, - and . only; MEP ignores its case.',
+			},
+			{
+				param: 'key',
+				pattern: /^[A-Za-z_.-]+$/,
+				patternHelp: 'MEP variable keys may hold only letters A–Z, "_", "-" and "." (no digits or spaces), e.g. rewardToday.',
+			},
+		),
+	];
+}

@@ -1,0 +1,227 @@
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import { fieldError, isMepRejectionText, mepAnswerError, requestError } from './errors';
+import type { FailureContext } from './errors';
+import { invokeAnswerError } from './invoke';
+import type { ItemFields, MepAnswer, MepOperation, MepRequest } from './operation';
+import { readRequestSettings } from './requestOptions';
+import { MepConnection } from './transport';
+import { MepFormatError } from './xml';
+
+/**
+ * The node's executor: the one place that reads items, sends to MEP, bounds the load, pairs the
+ * output and turns failures into errors, for every operation from its declaration alone.
+ *
+ * 1. Once per run: the operation, Request Options, the credential (decrypted once).
+ * 2. Per item: every field read once (an expression is evaluated once) and checked. Without
+ *    Continue On Fail every item of a batch (no batching: of the run) is checked before any of it
+ *    is sent, so a bad value stops the node with nothing sent and a re-run repeats nothing; with
+ *    it, a bad item fails alone and sending overlaps reading.
+ * 3. Sending: at most Max Requests in Flight at once; 429s waited out (transport.ts).
+ * 4. Output: each answer's items paired to their input item, in input order; under Continue On
+ *    Fail a failed item is one error item paired to it. Otherwise the first failure stops the run
+ *    once the requests already in flight have ended.
+ */
+export async function executeOperation(context: IExecuteFunctions, operations: MepOperation[]): Promise<INodeExecutionData[][]> {
+	const node = context.getNode();
+	const operation = pickOperation(context, operations);
+	const settings = readRequestSettings(context);
+	const connection = await MepConnection.open(context, settings);
+	const items = context.getInputData();
+	const continueOnFail = context.continueOnFail();
+	const read = parameterReader(context, node);
+	const timezone = context.getTimezone();
+	const failureOf = (itemIndex: number): FailureContext => ({
+		node,
+		itemIndex,
+		resource: operation.resource,
+		retrySafe: operation.retrySafe,
+		secrets: connection.secrets,
+	});
+
+	const output: INodeExecutionData[][] = new Array(items.length);
+	const slots = new Slots(settings.maxInFlight);
+	const inFlight = new Set<Promise<void>>();
+	let stopped: Error | undefined; // without Continue On Fail: the first failure
+
+	const failItem = (itemIndex: number, error: Error) => {
+		if (!continueOnFail) {
+			stopped ??= error;
+			return;
+		}
+		output[itemIndex] = [{ json: { error: error.message }, error: error as NodeOperationError, pairedItem: { item: itemIndex } }];
+	};
+
+	const build = (itemIndex: number): MepRequest => {
+		const request: MepRequest = { qs: {} };
+		const fields = itemFields(itemIndex, timezone, read, node);
+		for (const field of operation.fields) field.fill?.(fields, request);
+		return request;
+	};
+
+	const send = async (itemIndex: number, request: MepRequest) => {
+		let sent: Awaited<ReturnType<MepConnection['send']>>;
+		try {
+			sent = await connection.send(operation, request);
+		} catch (caught) {
+			failItem(itemIndex, requestError(failureOf(itemIndex), caught));
+			return;
+		}
+		try {
+			const results = accept(operation, sent.answer, request, failureOf(itemIndex), sent.tries);
+			const pairedItem = { item: itemIndex };
+			output[itemIndex] = (request.limit === undefined ? results : results.slice(0, request.limit)).map((json) => ({ json, pairedItem }));
+		} catch (error) {
+			failItem(itemIndex, asItemError(node, itemIndex, error));
+		}
+	};
+
+	const batchSize = settings.batch?.size ?? Math.max(items.length, 1);
+	for (let start = 0; start < items.length && !stopped; start += batchSize) {
+		if (start > 0 && settings.batch) await sleep(settings.batch.intervalMs);
+		const end = Math.min(items.length, start + batchSize);
+		// Without Continue On Fail the whole batch is checked before any of it is sent.
+		const checked: Array<MepRequest | undefined> = [];
+		if (!continueOnFail) {
+			for (let itemIndex = start; itemIndex < end && !stopped; itemIndex++) {
+				try {
+					checked.push(build(itemIndex));
+				} catch (error) {
+					failItem(itemIndex, asItemError(node, itemIndex, error));
+				}
+			}
+		}
+		for (let itemIndex = start; itemIndex < end && !stopped; itemIndex++) {
+			let request = checked[itemIndex - start];
+			if (!request) {
+				try {
+					request = build(itemIndex);
+				} catch (error) {
+					failItem(itemIndex, asItemError(node, itemIndex, error));
+					continue;
+				}
+			}
+			await slots.take();
+			if (stopped) {
+				slots.give();
+				break;
+			}
+			const sending: Promise<void> = send(itemIndex, request).finally(() => {
+				slots.give();
+				inFlight.delete(sending);
+			});
+			inFlight.add(sending);
+		}
+	}
+	await Promise.all(inFlight);
+	if (stopped) throw stopped;
+	return [output.flat()];
+}
+
+/** The declaration of the node's operation (and, for Broadcast › Send, of the Broadcast Type). */
+function pickOperation(context: IExecuteFunctions, operations: MepOperation[]): MepOperation {
+	const resource = context.getNodeParameter('resource', 0) as string;
+	const name = context.getNodeParameter('operation', 0) as string;
+	const candidates = operations.filter((o) => o.resource === resource && o.operation === name);
+	const found = candidates.find((o) => !o.variant || context.getNodeParameter(o.variant.parameter, 0) === o.variant.value);
+	if (!found) {
+		throw new NodeOperationError(context.getNode(), `The operation "${name}" of "${resource}" is not known to this version of the node`, {
+			description: 'Pick the resource and operation again in the node, or update the OpenMarket MEP package.',
+		});
+	}
+	return found;
+}
+
+type ParameterReader = (path: string, itemIndex: number, fallback: unknown) => unknown;
+
+/**
+ * Reads node parameters. A value without an expression is the same for every item and is taken
+ * from the node as it is (a resource locator's ID extracted), once per run; an expression goes
+ * through n8n for each item, the only per-item cost.
+ */
+function parameterReader(context: IExecuteFunctions, node: INode): ParameterReader {
+	const fixed = new Map<string, { value: unknown } | undefined>();
+	return (path, itemIndex, fallback) => {
+		let constant = fixed.get(path);
+		if (!fixed.has(path)) {
+			const raw = path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as IDataObject)[key] : undefined), node.parameters);
+			constant = hasExpression(raw) ? undefined : { value: raw !== null && typeof raw === 'object' && (raw as IDataObject).__rl ? (raw as IDataObject).value : raw };
+			fixed.set(path, constant);
+		}
+		if (constant) return constant.value === undefined ? fallback : constant.value;
+		return context.getNodeParameter(path, itemIndex, fallback as never, { extractValue: true });
+	};
+}
+
+function hasExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(hasExpression);
+	if (value !== null && typeof value === 'object') return Object.values(value).some(hasExpression);
+	return false;
+}
+
+/** One item's fields: each parameter read at most once, whichever fields ask for it. */
+function itemFields(itemIndex: number, timezone: string, read: ParameterReader, node: INode): ItemFields {
+	const values = new Map<string, unknown>();
+	return {
+		itemIndex,
+		timezone,
+		value(path, fallback) {
+			if (!values.has(path)) values.set(path, read(path, itemIndex, fallback));
+			const value = values.get(path);
+			return value === undefined ? fallback : value;
+		},
+		fail: (field, problem, fix) => fieldError(node, itemIndex, field, problem, fix),
+	};
+}
+
+/** The output items of an answer, or the error MEP's answer means for the item. */
+function accept(operation: MepOperation, answer: MepAnswer, request: MepRequest, failure: FailureContext, tries: number): IDataObject[] {
+	const accepted = answer.statusCode >= 200 && answer.statusCode <= 299;
+	if (operation.api === 'invokeService') {
+		if (!accepted) throw invokeAnswerError(failure, answer);
+		return operation.output(answer, request);
+	}
+	if (answer.unreadable !== undefined) throw mepAnswerError(failure, answer, answer.unreadable);
+	if (!accepted || isMepRejectionText(answer.text)) throw mepAnswerError(failure, answer, undefined, tries);
+	try {
+		return operation.output(answer, request);
+	} catch (error) {
+		throw error instanceof MepFormatError ? mepAnswerError(failure, answer, error.message) : error;
+	}
+}
+
+function isNodeError(error: unknown): boolean {
+	return error instanceof Error && 'context' in error;
+}
+
+/** A failure while reading an item's fields (a bad value, an expression that fails) as that item's error. */
+function asItemError(node: INode, itemIndex: number, error: unknown): Error {
+	if (isNodeError(error)) return error as Error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}
+
+/** Bounds the requests of one run in flight: take() waits while all slots are taken. */
+class Slots {
+	private free: number;
+
+	private readonly waiting: Array<() => void> = [];
+
+	constructor(size: number) {
+		this.free = size;
+	}
+
+	async take(): Promise<void> {
+		if (this.free > 0) {
+			this.free -= 1;
+			return;
+		}
+		await new Promise<void>((resolve) => this.waiting.push(resolve));
+	}
+
+	give(): void {
+		const next = this.waiting.shift();
+		if (next) next();
+		else this.free += 1;
+	}
+}

@@ -1,0 +1,76 @@
+import type { IDataObject, INodeProperties, NodeOperationError } from 'n8n-workflow';
+
+/** The two MEP API families: cmx2api (query string, XML or text answers) and Invoke Service (JSON, Basic). */
+export type MepApi = 'cmx2api' | 'invokeService';
+
+/** The credential field holding the base URL a request goes to. */
+export type BaseUrlField = 'baseUrl' | 'serviceManagerUrl' | 'cieUrl';
+
+/** What an operation's fields make of one item: the MEP call's parameters, before the login is added. */
+export interface MepRequest {
+	/** MEP's query parameters, in the order the fields are declared. */
+	qs: Record<string, string>;
+	/** A JSON body (Invoke Service). */
+	body?: IDataObject;
+	/** The path, when a field decides it (Invoke Service puts the service ID in it). */
+	path?: string;
+	/** The credential field with the base URL; the API's usual one when unset. */
+	baseUrlField?: BaseUrlField;
+	/** Return All off: at most this many output items. */
+	limit?: number;
+}
+
+/** One item's node parameters, as the fields of an operation read them. */
+export interface ItemFields {
+	readonly itemIndex: number;
+	/** The workflow's time zone, for date fields. */
+	readonly timezone: string;
+	/** The parameter's value for this item; its expression is evaluated once, later reads reuse it. */
+	value(path: string, fallback?: unknown): unknown;
+	/** A bad value: names the field, the item and the fix. */
+	fail(field: string, problem: string, fix: string): NodeOperationError;
+}
+
+/**
+ * A field of an operation: what the editor shows, and how the value of one item becomes part of
+ * the MEP call (which parameter it fills, after which check). A field without `fill` only shows
+ * (an Options collection whose entries other fields read, a notice).
+ */
+export interface MepField {
+	properties: INodeProperties[];
+	fill?(item: ItemFields, request: MepRequest): void;
+}
+
+/** An MEP answer as received: status, headers and the decoded text. */
+export interface MepAnswer {
+	statusCode: number;
+	headers: IDataObject;
+	contentType: string;
+	text: string;
+	/** Why the body could not be decoded (a character set the node cannot read); text is then empty. */
+	unreadable?: string;
+}
+
+/**
+ * One node operation, whole: its entry in the Operation dropdown, its fields, the MEP call they
+ * fill, how the answer becomes output items, and whether repeating it after an unknown outcome
+ * is harmless. The executor (executor.ts) runs every operation from this alone.
+ */
+export interface MepOperation {
+	resource: string;
+	/** The `operation` parameter's value (saved workflows hold it). */
+	operation: string;
+	/** For an operation with several MEP calls (Broadcast › Send): the parameter and value that pick this one. */
+	variant?: { parameter: string; value: string; name: string; description: string };
+	name: string;
+	action: string;
+	description: string;
+	api: MepApi;
+	method: 'GET' | 'POST';
+	path: string;
+	fields: MepField[];
+	/** The output items for one accepted answer; throw MepFormatError when the answer is not what MEP sends. */
+	output(answer: MepAnswer, request: MepRequest): IDataObject[];
+	/** Whether repeating it when the outcome is unknown (5xx, a cut connection) has no further effect. */
+	retrySafe: boolean;
+}

@@ -1,0 +1,136 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
+
+/** How many requests of one node run may be in flight at once unless Request Options say otherwise. */
+export const DEFAULT_MAX_IN_FLIGHT = 20;
+export const MAX_IN_FLIGHT_LIMIT = 100;
+/** n8n's own default for an unset timeout of a declarative node's request, kept for saved workflows. */
+const DEFAULT_TIMEOUT_MS = 300_000;
+
+/**
+ * Request Options, with the names and meanings of the ones n8n gives declarative nodes (saved
+ * workflows hold `requestOptions.batching.batch`, `timeout`, `proxy`, `allowUnauthorizedCerts`),
+ * plus Max Requests in Flight.
+ */
+export const requestOptionsProperty: INodeProperties = {
+	displayName: 'Request Options',
+	name: 'requestOptions',
+	type: 'collection',
+	isNodeSetting: true,
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Batching',
+			name: 'batching',
+			placeholder: 'Add Batching',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: false },
+			default: { batch: {} },
+			options: [
+				{
+					displayName: 'Batching',
+					name: 'batch',
+					values: [
+						{
+							displayName: 'Items per Batch',
+							name: 'batchSize',
+							type: 'number',
+							typeOptions: { minValue: -1 },
+							default: 50,
+							description: 'Input will be split in batches to throttle requests. -1 for disabled. 0 will be treated as 1.',
+						},
+						{
+							displayName: 'Batch Interval (Milliseconds)',
+							name: 'batchInterval',
+							type: 'number',
+							typeOptions: { minValue: 0 },
+							default: 1000,
+							description: 'Time (in milliseconds) between each batch of requests. 0 for disabled.',
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Ignore SSL Issues (Insecure)',
+			name: 'allowUnauthorizedCerts',
+			type: 'boolean',
+			noDataExpression: true,
+			default: false,
+			description: 'Whether to connect even if SSL certificate validation is not possible',
+		},
+		{
+			displayName: 'Max Requests in Flight',
+			name: 'maxRequestsInFlight',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_IN_FLIGHT_LIMIT },
+			default: DEFAULT_MAX_IN_FLIGHT,
+			description:
+				'How many requests to MEP this node keeps open at once. More helps when MEP is far away (high latency); fewer is gentler on MEP.',
+		},
+		{
+			displayName: 'Proxy',
+			name: 'proxy',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. http://myproxy:3128',
+			description: 'HTTP proxy to use. If authentication is required it can be defined as follow: http://username:password@myproxy:3128.',
+		},
+		{
+			displayName: 'Timeout',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 10000,
+			description:
+				'Time in ms to wait for MEP to answer an item, waits after a rate limit (HTTP 429) included. Unset: 300,000 ms.',
+		},
+	],
+};
+
+export interface RequestSettings {
+	/** Items read and sent together, then a pause; undefined: no batching. */
+	batch?: { size: number; intervalMs: number };
+	maxInFlight: number;
+	timeout: number;
+	proxy?: IHttpRequestOptions['proxy'];
+	skipSslCertificateValidation: boolean;
+}
+
+/** Reads Request Options once per run, refusing values that cannot work before anything is sent. */
+export function readRequestSettings(context: IExecuteFunctions): RequestSettings {
+	const node = context.getNode();
+	const options = context.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	const fail = (field: string, problem: string, fix: string) =>
+		new NodeOperationError(node, `Request Options › ${field}: ${problem}`, { description: fix });
+
+	const maxInFlight = options.maxRequestsInFlight === undefined ? DEFAULT_MAX_IN_FLIGHT : Number(options.maxRequestsInFlight);
+	if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT_LIMIT) {
+		throw fail('Max Requests in Flight', `"${String(options.maxRequestsInFlight)}" is not a whole number from 1 to ${MAX_IN_FLIGHT_LIMIT}`, `Use a whole number from 1 to ${MAX_IN_FLIGHT_LIMIT}; ${DEFAULT_MAX_IN_FLIGHT} is the default.`);
+	}
+	const timeout = options.timeout ? Number(options.timeout) : DEFAULT_TIMEOUT_MS;
+	if (!Number.isFinite(timeout) || timeout < 1) {
+		throw fail('Timeout', `"${String(options.timeout)}" is not a number of milliseconds`, 'Use a whole number of milliseconds, e.g. 10000.');
+	}
+
+	const batch = ((options.batching as IDataObject | undefined)?.batch ?? {}) as IDataObject;
+	// As n8n's declarative nodes: a size of 0 or less means one item per batch; no interval, no batching.
+	const size = Number(batch.batchSize) > 0 ? Number(batch.batchSize) : 1;
+	const intervalMs = Number(batch.batchInterval);
+	const batching = Number(batch.batchSize) >= 0 && intervalMs > 0 ? { size, intervalMs } : undefined;
+
+	let proxy: IHttpRequestOptions['proxy'];
+	if (options.proxy) {
+		let url: URL;
+		try {
+			url = new URL(String(options.proxy));
+		} catch {
+			throw fail('Proxy', 'it is not a URL', 'Give the proxy as http://host:port, or http://user:password@host:port.');
+		}
+		if (!url.hostname || !url.port) throw fail('Proxy', `the URL has no ${url.hostname ? 'port' : 'host'}`, 'Give the proxy as http://host:port.');
+		proxy = { host: url.hostname, port: Number(url.port), protocol: url.protocol.replace(/:$/, '') };
+		if (url.username) proxy.auth = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+	}
+	return { batch: batching, maxInFlight, timeout, proxy, skipSslCertificateValidation: options.allowUnauthorizedCerts === true };
+}
