@@ -1,6 +1,7 @@
 // The node's answer handling on its own, without HTTP or n8n: decode + parse + map of
-// (a) a Get Users answer of 100,000 members and (b) one Add User answer, through the same
-// postReceive (mepOutput) that every operation runs. Runs in its own process so that its peak
+// (a) a Get Users answer of 100,000 members and (b) one Add User answer, through what the
+// executor runs for every answer (transport.ts readAnswer, executor.ts outputOf) with the
+// operations' own declarations. Runs in its own process so that its peak
 // memory is its own; prints one JSON line. Usage: node bench/parse.mjs [--members 100000]
 import { XMLValidator } from 'fast-xml-parser';
 import { performance } from 'node:perf_hooks';
@@ -12,8 +13,10 @@ const { values } = parseArgs({ options: { members: { type: 'string', default: '1
 const members = Number(values.members);
 const repeats = Number(values.repeats);
 
-const { mepOutput } = loadSource('nodes/OpenMarketMep/shared/transport.ts');
-const answers = loadSource('nodes/OpenMarketMep/shared/answers.ts');
+const { readAnswer } = loadSource('nodes/OpenMarketMep/shared/transport.ts');
+const { outputOf } = loadSource('nodes/OpenMarketMep/shared/executor.ts');
+const { getUsers: getUsersOperation } = loadSource('nodes/OpenMarketMep/resources/subscription/getUsers.ts');
+const { addUser: addUserOperation } = loadSource('nodes/OpenMarketMep/resources/subscription/addUser.ts');
 const { decodeMepBody } = loadSource('nodes/OpenMarketMep/shared/xml.ts');
 
 const NETWORKS = ['ORANGEUK', 'O2UK', 'VODAFONEUK', 'TMOBILEUK', 'CINGULARUS', 'UNKNOWN'];
@@ -29,12 +32,16 @@ function usersAnswer(count) {
 	return latin1Bytes(listDocument('users', 'user', users));
 }
 
-/** The parts of n8n's IExecuteSingleFunctions that the postReceive reads. */
-const context = { getItemIndex: () => 0, getNode: () => ({ name: 'OpenMarket MEP', type: 'openMarketMep', typeVersion: 1 }) };
+/** Who an error would name (none is expected here). */
+const failure = { node: { name: 'OpenMarket MEP', type: 'openMarketMep', typeVersion: 1 }, itemIndex: 0, resource: 'subscription', retrySafe: true, secrets: [] };
 const response = (body) => ({ body, statusCode: 200, statusMessage: 'OK', headers: { 'content-type': 'text/plain;charset=ISO-8859-1' } });
 
-const getUsers = mepOutput(answers.users);
-const addUser = mepOutput(answers.exactlyOne(answers.users, 'users'));
+/** An answer's output items, paired as the executor pairs them. */
+const handle = (operation, body) =>
+	outputOf(operation, readAnswer('cmx2api', response(body)), { qs: {} }, failure, 1).map((json) => ({ json, pairedItem: { item: 0 } }));
+const getUsers = { call: (_context, _items, { body }) => handle(getUsersOperation, body) };
+const addUser = { call: (_context, _items, { body }) => handle(addUserOperation, body) };
+const context = undefined;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const mib = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;

@@ -68,7 +68,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 			return;
 		}
 		try {
-			const results = accept(operation, sent.answer, request, failureOf(itemIndex), sent.tries);
+			const results = outputOf(operation, sent.answer, request, failureOf(itemIndex), sent.tries);
 			const pairedItem = { item: itemIndex };
 			output[itemIndex] = (request.limit === undefined ? results : results.slice(0, request.limit)).map((json) => ({ json, pairedItem }));
 		} catch (error) {
@@ -176,7 +176,7 @@ function itemFields(itemIndex: number, timezone: string, read: ParameterReader, 
 }
 
 /** The output items of an answer, or the error MEP's answer means for the item. */
-function accept(operation: MepOperation, answer: MepAnswer, request: MepRequest, failure: FailureContext, tries: number): IDataObject[] {
+export function outputOf(operation: MepOperation, answer: MepAnswer, request: MepRequest, failure: FailureContext, tries: number): IDataObject[] {
 	const accepted = answer.statusCode >= 200 && answer.statusCode <= 299;
 	if (operation.api === 'invokeService') {
 		if (!accepted) throw invokeAnswerError(failure, answer);

@@ -95,15 +95,7 @@ export class MepConnection {
 		const response = (await this.context.helpers.httpRequestWithAuthentication.call(this.context, CREDENTIAL_TYPE, options, {
 			credentialsDecrypted: this.credentials,
 		})) as IN8nHttpFullResponse;
-		const headers = (response.headers ?? {}) as IDataObject;
-		const contentType = String(headers['content-type'] ?? '');
-		const answer: MepAnswer = { statusCode: response.statusCode, headers, contentType, text: '' };
-		try {
-			answer.text = operation.api === 'invokeService' ? decodeBody(response.body, 'utf-8') : decodeMepBody(response.body, contentType);
-		} catch (error) {
-			answer.unreadable = error instanceof MepFormatError ? error.message : String(error);
-		}
-		return answer;
+		return readAnswer(operation.api, response);
 	}
 
 	/**
@@ -125,6 +117,19 @@ export class MepConnection {
 			wait *= 2;
 		}
 	}
+}
+
+/** An HTTP answer as the MEP answer it is: cmx2api bodies decoded by their declared character set, Invoke Service's as UTF-8 JSON. */
+export function readAnswer(api: MepApi, response: IN8nHttpFullResponse): MepAnswer {
+	const headers = (response.headers ?? {}) as IDataObject;
+	const contentType = String(headers['content-type'] ?? '');
+	const answer: MepAnswer = { statusCode: response.statusCode, headers, contentType, text: '' };
+	try {
+		answer.text = api === 'invokeService' ? decodeBody(response.body, 'utf-8') : decodeMepBody(response.body, contentType);
+	} catch (error) {
+		answer.unreadable = error instanceof MepFormatError ? error.message : String(error);
+	}
+	return answer;
 }
 
 /**
