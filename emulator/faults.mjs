@@ -19,6 +19,9 @@ export const FAULTS = [
 	'invoke1000',
 	'invoke1010',
 	'echoRequest',
+	'status429',
+	'status429NoRetryAfter',
+	'redirect',
 ];
 
 /** mulberry32: small, fast and the same sequence for the same seed. */
@@ -54,6 +57,9 @@ function validate(spec) {
 			fail(`rules[${i}].probability must be 0..1`);
 		}
 		if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 0)) fail(`rules[${i}].count must be a whole number >= 0`);
+		if (rule.fault === 'redirect' && !(typeof rule.redirectTo === 'string' && /^https?:\/\/[^/]+$/.test(rule.redirectTo))) {
+			fail(`rules[${i}].redirectTo must be a base URL such as http://localhost:8099 (no path) for the redirect fault`);
+		}
 		nonNegative(rule.latencyMs, 'latencyMs', i);
 		nonNegative(rule.jitterMs, 'jitterMs', i);
 		if (rule.rateLimit !== undefined) {
@@ -112,6 +118,7 @@ export class FaultPlan {
 			if (index !== undefined) {
 				this.remaining[index] -= 1;
 				decision.fault = this.spec.rules[index].fault;
+				decision.rule = this.spec.rules[index];
 			}
 		}
 		return decision;
@@ -147,8 +154,15 @@ function huge() {
 const textHeaders = { 'Content-Type': 'text/plain', Server: SERVER_HEADER };
 
 /** Answers with the fault instead of the route ('hang' never answers). */
-export function serveFault(fault, res, hung, req) {
+export function serveFault(fault, res, hung, req, rule = {}) {
 	switch (fault) {
+		case 'status429':
+		case 'status429NoRetryAfter':
+			return serveRateLimited(res, { retryAfter: fault === 'status429' });
+		case 'redirect':
+			// A proxy or load balancer sending the client elsewhere: same path and query, other host.
+			res.writeHead(302, { Location: `${rule.redirectTo}${req.url}`, 'Content-Length': 0, Server: SERVER_HEADER });
+			return res.end();
 		case 'echoRequest': {
 			// A rejection that quotes the whole request line, login included, as some servers do:
 			// lets a client test that it scrubs MEP's error texts before showing them.

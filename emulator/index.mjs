@@ -133,7 +133,8 @@ export async function startEmulator(options = {}) {
 			}
 			if (decision.fault) {
 				stats.faultsInjected += 1;
-				return serveFault(decision.fault, res, hung, req);
+				if (decision.fault.startsWith('status429')) stats.rateLimited += 1;
+				return serveFault(decision.fault, res, hung, req, decision.rule);
 			}
 			return await answer(req, res, url, invoke);
 		} finally {

@@ -132,6 +132,29 @@ describe('injected failures', () => {
 		expect(emulator.requests()[0]).toMatchObject({ path: ADD[0], status });
 	});
 
+	test.each([
+		['status429', '1'],
+		['status429NoRetryAfter', undefined],
+	])('%s answers 429 like a rate limit, counts as rate limited, and with count passes after', async (name, retryAfter) => {
+		fault(name, { count: 1 });
+		const refused = await mep(emulator, ...ADD);
+		expect(refused.status).toBe(429);
+		expect(refused.headers['retry-after']).toBe(retryAfter);
+		expect(members()).toBe(2);
+		expect(emulator.stats()).toMatchObject({ rateLimited: 1, faultsInjected: 1 });
+		const accepted = await mep(emulator, ADD[0], { ...ADD[1], msisdn: '447700900766' });
+		expect(accepted.status).toBe(200);
+		expect(members()).toBe(3);
+	});
+
+	test('redirect sends the same path and query to another base URL, changing nothing', async () => {
+		fault('redirect', { redirectTo: 'http://localhost:8099' });
+		const response = await mep(emulator, ...ADD);
+		expect(response.status).toBe(302);
+		expect(response.headers.location).toBe(`http://localhost:8099${ADD[0]}?${new URLSearchParams({ ...DEMO, ...ADD[1] })}`);
+		expect(members()).toBe(2);
+	});
+
 	test('wrongEncoding: declared ISO-8859-1, bytes UTF-8', async () => {
 		fault('wrongEncoding');
 		const response = await mep(emulator, ...ADD);
@@ -248,6 +271,8 @@ describe('fault spec validation', () => {
 		[{ rules: [{ rateLimit: {} }] }, /perSecond is required/],
 		[{ rules: [{ fault: 'status500', count: 1.5 }] }, /count must be a whole number/],
 		[{ rules: 'all' }, /rules must be an array/],
+		[{ rules: [{ fault: 'redirect' }] }, /redirectTo must be a base URL/],
+		[{ rules: [{ fault: 'redirect', redirectTo: 'http://localhost:1/path' }] }, /redirectTo must be a base URL/],
 	])('refuses %j over HTTP (400) and keeps the current rules', async (spec, message) => {
 		emulator.setFaults({ rules: [{ route: ADD[0], fault: 'status503' }] });
 		const response = await request(`${emulator.adminUrl}/faults`, { method: 'POST', body: JSON.stringify(spec) });

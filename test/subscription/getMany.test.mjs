@@ -30,3 +30,14 @@ test('an empty collection gives no items', async () => {
 	expect(error).toBeUndefined();
 	expect(items).toEqual([]);
 });
+
+test('names and descriptions keep their own leading and trailing spaces', async () => {
+	const seed = { ...structuredClone(mep.emulator.state()), accounts: [{ username: 'demo', password: 'Mep-Demo-Pa55&word', roles: ['Subscriptions Manager', 'HTTP Subscription API user', 'View and download user details'] }] };
+	seed.subscriptions.find((s) => s.id === '7C1E4A9B2D').description = '  Alerts, spaced  ';
+	seed.subscriptions.find((s) => s.id === 'B2C3D4E5F6A1').name = '   ';
+	mep.emulator.reset(seed);
+	const { items, error } = await runNode({ parameters: { resource: 'subscription', operation: 'getAll', collection: { __rl: true, mode: 'id', value: '9B8A7C6D5E4F' } }, credentials: mep.credentials() });
+	expect(error).toBeUndefined();
+	expect(items.find((i) => i.json.id === '7C1E4A9B2D').json.description).toBe('  Alerts, spaced  ');
+	expect(items.find((i) => i.json.id === 'B2C3D4E5F6A1').json.name).toBe('   ');
+});

@@ -75,6 +75,23 @@ describe('listElements maps the documented fixtures to clean items', () => {
 		expect(listElements(xml, 'subscriptions', 'subscription')[0].name).toBe('Fish & Chips é ☺');
 	});
 
+	test('values keep their leading and trailing spaces; the indentation between elements is no value', () => {
+		const xml = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<subscriptions>\n   <subscription>\n      <name>  Two spaces each side  </name>\n      <description>   </description>\n      <collection>\n\t9B8A7C6D5E4F\n</collection>\n   </subscription>\n</subscriptions>\n';
+		expect(listElements(xml, 'subscriptions', 'subscription')).toEqual([{ name: '  Two spaces each side  ', description: '   ', collection: '\n\t9B8A7C6D5E4F\n' }]);
+	});
+
+	test('a large answer (over 1 MiB) maps the same, and is refused when cut off', () => {
+		const user = (i) => `   <user>\n      <msisdn>4477${String(i).padStart(8, '0')}</msisdn>\n      <network> O2 UK </network>\n      <enabled>true</enabled>\n   </user>\n`;
+		const whole = `<?xml version="1.0" encoding="ISO-8859-1"?>\n<users>\n${Array.from({ length: 15_000 }, (_, i) => user(i)).join('')}</users>\n`;
+		expect(whole.length).toBeGreaterThan(1024 * 1024);
+		const users = listElements(whole, 'users', 'user');
+		expect(users).toHaveLength(15_000);
+		expect(users[14_999]).toEqual({ msisdn: '447700014999', network: ' O2 UK ', enabled: true });
+		for (const cut of [whole.length - 12, whole.indexOf('</user>', whole.length / 2), whole.lastIndexOf('<msisdn>') + 12]) {
+			expect(() => listElements(whole.slice(0, cut), 'users', 'user')).toThrow(/not well-formed XML/);
+		}
+	});
+
 	test('a different root is an error, not an empty list', () => {
 		expect(() => listElements('<collections/>', 'users', 'user')).toThrow(/expected a <users> answer/);
 	});

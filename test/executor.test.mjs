@@ -1,0 +1,184 @@
+// What the node's executor does for every operation: each field read once per item, at most Max
+// Requests in Flight open at once, 429s waited out, and the credential's allowed domains enforced.
+import { startEmulator } from '../emulator/index.mjs';
+import { DEMO, useEmulator } from './helpers/emulator.mjs';
+import { MAX_CONCURRENT, runNode, serialiseRun } from './helpers/n8n.mjs';
+
+const mep = useEmulator();
+const SUBSCRIPTION = 'B2C3D4E5F6A1'; // "Weekly Deals", empty in the demo seed
+const addUser = (extra = {}) => ({ resource: 'subscription', operation: 'addUser', subscription: { __rl: true, mode: 'id', value: SUBSCRIPTION }, msisdn: '={{ $json.phone }}', options: {}, ...extra });
+const phones = (n) => Array.from({ length: n }, (_, i) => ({ json: { phone: `4477009${String(i).padStart(5, '0')}` } }));
+const members = () => mep.emulator.state().subscriptions.find((s) => s.id === SUBSCRIPTION).members.map((m) => m.msisdn);
+const invokeCredentials = () => ({ ...mep.credentials(), serviceManagerUrl: mep.emulator.serviceManagerUrl, cieUrl: mep.emulator.cieUrl });
+
+describe('each field is read once per item', () => {
+	/** Items whose fields count how often an expression reads them. */
+	function countingItems(n, fields) {
+		const reads = Object.fromEntries(Object.keys(fields).map((name) => [name, 0]));
+		const items = Array.from({ length: n }, (_, i) => {
+			const json = {};
+			for (const [name, value] of Object.entries(fields)) {
+				Object.defineProperty(json, name, {
+					enumerable: true,
+					get() {
+						reads[name] += 1;
+						return value(i);
+					},
+				});
+			}
+			return { json };
+		});
+		return { items, reads };
+	}
+
+	test('Add User: Subscription, Mobile Number and Network expressions, once each per item', async () => {
+		const { items, reads } = countingItems(5, { sub: () => SUBSCRIPTION, phone: (i) => `+44 7700 9007${60 + i}`, network: () => 'ORANGEUK' });
+		const { items: output, error } = await runNode({
+			parameters: addUser({ subscription: { __rl: true, mode: 'id', value: '={{ $json.sub }}' }, network: '={{ $json.network }}' }),
+			items,
+			credentials: mep.credentials(),
+		});
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(5);
+		expect(reads).toEqual({ sub: 5, phone: 5, network: 5 });
+	});
+
+	test('Service › Invoke: Service ID and Mobile Number, once each per item', async () => {
+		const { items, reads } = countingItems(3, { service: () => '4D7E1A9C2B3F', phone: (i) => `44770090041${i}` });
+		const { error } = await runNode({
+			parameters: { resource: 'service', operation: 'invoke', serviceId: '={{ $json.service }}', phoneNumber: '={{ $json.phone }}' },
+			items,
+			credentials: invokeCredentials(),
+		});
+		expect(error).toBeUndefined();
+		expect(reads).toEqual({ service: 3, phone: 3 });
+	});
+});
+
+describe('Request Options › Max Requests in Flight', () => {
+	/** Runs against an emulator of its own (100 ms per answer), so no connection from earlier tests counts. */
+	async function peakDuring(parameters, n) {
+		const emulator = await startEmulator({ port: 0, latencyMs: 100 });
+		try {
+			const result = await runNode({ parameters, items: phones(n), credentials: { ...DEMO, baseUrl: emulator.baseUrl } });
+			const added = emulator.state().subscriptions.find((s) => s.id === SUBSCRIPTION).members.length;
+			return { result, added, peak: emulator.stats().peakConnections };
+		} finally {
+			await emulator.close();
+		}
+	}
+
+	test(`by default at most ${MAX_CONCURRENT} requests are open at once, and that many are used`, async () => {
+		const { result, added, peak } = await peakDuring(addUser(), 80);
+		expect(result.error).toBeUndefined();
+		expect(added).toBe(80);
+		expect(peak).toBeLessThanOrEqual(MAX_CONCURRENT);
+		expect(peak).toBeGreaterThanOrEqual(MAX_CONCURRENT * 0.8);
+	});
+
+	test.each([1, 5, 50])('set to %i, never more are open', async (limit) => {
+		const { result, added, peak } = await peakDuring(addUser({ requestOptions: { maxRequestsInFlight: limit } }), 3 * limit + 2);
+		expect(result.error).toBeUndefined();
+		expect(added).toBe(3 * limit + 2);
+		expect(peak).toBeLessThanOrEqual(limit);
+		expect(peak).toBeGreaterThanOrEqual(Math.ceil(limit * 0.8));
+	});
+
+	test.each([0, 101, 2.5])('%p is refused before anything is sent', async (limit) => {
+		const { error } = await runNode({ parameters: addUser({ requestOptions: { maxRequestsInFlight: limit } }), items: phones(2), credentials: mep.credentials() });
+		expect(error.message).toMatch(/^Request Options › Max Requests in Flight: .* is not a whole number from 1 to 100$/);
+		expect(error.description).toMatch(/20 is the default/);
+		expect(await mep.requests()).toEqual([]);
+	});
+});
+
+describe('HTTP 429: MEP did nothing, so the node waits and tries again', () => {
+	test('with Retry-After: waits what MEP asks, then the item succeeds, sent once more per 429', async () => {
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429', count: 2 }] });
+		const started = Date.now();
+		const { items, error } = await runNode({ parameters: addUser(), items: phones(1), credentials: mep.credentials() });
+		expect(error).toBeUndefined();
+		expect(items).toEqual([{ json: { msisdn: '447700900000', network: 'UNKNOWN', enabled: true }, pairedItem: { item: 0 } }]);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(2000); // Retry-After: 1, twice
+		expect((await mep.requests()).map((r) => r.status)).toEqual([429, 429, 200]);
+		expect(members()).toEqual(['447700900000']);
+	});
+
+	test('without Retry-After: a growing backoff, then success', async () => {
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429NoRetryAfter', count: 2 }] });
+		const started = Date.now();
+		const { error } = await runNode({ parameters: addUser(), items: phones(1), credentials: mep.credentials() });
+		expect(error).toBeUndefined();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1500); // 0.5 s, then 1 s
+		expect((await mep.requests()).map((r) => r.status)).toEqual([429, 429, 200]);
+	});
+
+	test('for every operation: a broadcast refused with 429 is sent again, and goes out once', async () => {
+		mep.emulator.setFaults({ rules: [{ route: '/broadcastapi/v1/createsmsbroadcast', fault: 'status429', count: 1 }] });
+		const { items, error } = await runNode({
+			parameters: { resource: 'broadcast', operation: 'send', broadcastType: 'sms', subscriptions: ['7C1E4A9B2D'], account: 'F9E8D7C6B5A4', name: 'Retry', message: 'Hello' },
+			credentials: mep.credentials(),
+		});
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1);
+		expect(mep.emulator.state().broadcasts).toHaveLength(1);
+	});
+
+	test('Invoke Service too', async () => {
+		mep.emulator.setFaults({ rules: [{ route: '/service/v1/invokeService', fault: 'status429', count: 1 }] });
+		const { error } = await runNode({ parameters: { resource: 'service', operation: 'invoke', serviceId: '4D7E1A9C2B3F', phoneNumber: '447700900412' }, credentials: invokeCredentials() });
+		expect(error).toBeUndefined();
+		expect(mep.emulator.state().invocations).toHaveLength(1);
+	});
+
+	test('gives up when the item\'s time (Request Options › Timeout) would run out, with today\'s message', async () => {
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', rateLimit: { perSecond: 0 } }] });
+		const started = Date.now();
+		const { error } = await runNode({ parameters: addUser({ requestOptions: { timeout: 2500 } }), items: phones(1), credentials: mep.credentials() });
+		expect(Date.now() - started).toBeLessThan(2500 + 1000);
+		expect(error.message).toMatch(/^MEP is limiting the request rate \(HTTP 429\).*The request was refused, so it is safe to retry\.$/);
+		expect(error.description).toMatch(/^The node waited and tried 3 times within Request Options › Timeout\. Slow down/);
+		expect(error.description).toMatch(/MEP asks to wait 1 s/);
+		expect((await mep.requests()).map((r) => r.status)).toEqual([429, 429, 429]);
+		expect(members()).toEqual([]);
+	});
+
+	test('gives up after 5 tries however long the timeout', async () => {
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429NoRetryAfter' }] });
+		const { error } = await runNode({ parameters: addUser(), items: phones(1), credentials: mep.credentials() });
+		expect(error.description).toMatch(/tried 5 times/);
+		expect(await mep.requests()).toHaveLength(5);
+	}, 30_000);
+});
+
+describe('the credential\'s Allowed HTTP Request Domains', () => {
+	const restricted = (allowedDomains) => ({ ...mep.credentials(), allowedHttpRequestDomains: 'domains', allowedDomains });
+	const redirectToLocalhost = () => mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'redirect', count: 1, redirectTo: mep.emulator.baseUrl.replace('127.0.0.1', 'localhost') }] });
+
+	test('the credential\'s own API host always works, as n8n allows it for the node the credential belongs to', async () => {
+		const { error } = await runNode({ parameters: addUser(), items: phones(1), credentials: restricted('mep.example.com') });
+		expect(error).toBeUndefined();
+		expect(members()).toEqual(['447700900000']);
+	});
+
+	test('a redirect to a host not on the list is refused before anything is sent there', async () => {
+		redirectToLocalhost();
+		const result = await runNode({ parameters: addUser(), items: phones(1), credentials: restricted('mep.example.com') });
+		expect(result.error.message).toMatch(/Domain not allowed.*localhost/);
+		expect(result.error.message).toMatch(/Nothing was sent, so it is safe to retry\.$/);
+		expect((await mep.requests()).map((r) => r.status)).toEqual([302]);
+		expect(members()).toEqual([]);
+		expect(serialiseRun(result)).not.toContain(DEMO.password);
+		expect(serialiseRun(result)).not.toContain(encodeURIComponent(DEMO.password));
+	});
+
+	test('the same redirect is followed when the host is on the list, or the credential is not restricted', async () => {
+		for (const credentials of [restricted('mep.example.com, localhost'), mep.credentials()]) {
+			await mep.emulator.reset();
+			redirectToLocalhost();
+			const { error } = await runNode({ parameters: addUser(), items: phones(1), credentials });
+			expect(error).toBeUndefined();
+			expect(members()).toEqual(['447700900000']);
+		}
+	});
+});
