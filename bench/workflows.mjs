@@ -1,6 +1,6 @@
 // The benchmark's workflows: N Add User items made inside the workflow (Set + Split Out), then one
-// target node named "Add User": the OpenMarket MEP node (default, and with the recommended bulk
-// settings) or n8n's HTTP Request node making the same calls.
+// target node named "Add User": the OpenMarket MEP node (default, with the recommended bulk
+// settings, and with 100 requests in flight) or n8n's HTTP Request node making the same calls.
 import { CREDENTIAL, mepWorkflow, workflowWith } from '../e2e/workflows.mjs';
 
 export const SUBSCRIPTION = 'B2C3D4E5F6A1'; // the demo seed's "Weekly Deals", empty at start
@@ -31,8 +31,18 @@ const ROWS = [
 		label: 'OpenMarket MEP, recommended bulk settings',
 		code: 'MepBlk',
 		// README › Bulk work: failed items go to the error output, paired to their row, instead of
-		// stopping the run; no batching needed, since the node caps its own concurrency.
+		// stopping the run, and are read and sent as they come; no batching needed, since the node
+		// caps its own requests in flight.
 		build: (id, n) => mepWorkflow(id, `Bench: MEP bulk settings, ${n}`, mepParameters, { items: items(n), nodeName: TARGET, onError: 'continueErrorOutput' }),
+	},
+	{
+		key: 'mepInFlight100',
+		label: 'OpenMarket MEP, Max Requests in Flight 100',
+		code: 'Mep100',
+		// Only where it matters: an MEP far away, where 20 requests in flight wait most of the time.
+		latencies: [200],
+		build: (id, n) =>
+			mepWorkflow(id, `Bench: MEP 100 in flight, ${n}`, { ...mepParameters, requestOptions: { maxRequestsInFlight: 100 } }, { items: items(n), nodeName: TARGET }),
 	},
 	{
 		key: 'httpRequest',

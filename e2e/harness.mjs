@@ -145,11 +145,14 @@ export function runN8n(args, env, { timeoutMs = 180_000, nodeArgs = [], onSpawn 
 /** `n8n execute --id … --rawOutput`: the run data JSON n8n prints, with the exit code. */
 export async function executeWorkflow(id, env, options) {
 	const result = await runN8n(['execute', `--id=${id}`, '--rawOutput'], env, options);
-	const start = result.stdout.search(/^\{$/m); // the run's JSON follows n8n's log lines
+	// The run's JSON, pretty-printed, between n8n's log lines (which may also follow it): from a
+	// line "{" to the first line "}" after it.
+	const start = result.stdout.search(/^\{$/m);
 	let data;
 	if (start !== -1) {
+		const end = result.stdout.slice(start).search(/^\}$/m);
 		try {
-			data = JSON.parse(result.stdout.slice(start));
+			data = JSON.parse(result.stdout.slice(start, end === -1 ? undefined : start + end + 1));
 		} catch {
 			data = undefined;
 		}
