@@ -76,31 +76,22 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		}
 	};
 
-	const batchSize = settings.batch?.size ?? Math.max(items.length, 1);
-	for (let start = 0; start < items.length && !stopped; start += batchSize) {
+	// Items are read in chunks and each chunk sent before the next is read: without Continue On
+	// Fail a chunk is a batch (no batching: the whole run), so every item of it is checked before
+	// any of it is sent; with it, as many as may be in flight, so reading overlaps sending.
+	const chunkSize = settings.batch?.size ?? (continueOnFail ? settings.maxInFlight : Math.max(items.length, 1));
+	for (let start = 0; start < items.length && !stopped; start += chunkSize) {
 		if (start > 0 && settings.batch) await sleep(settings.batch.intervalMs);
-		const end = Math.min(items.length, start + batchSize);
-		// Without Continue On Fail the whole batch is checked before any of it is sent.
-		const checked: Array<MepRequest | undefined> = [];
-		if (!continueOnFail) {
-			for (let itemIndex = start; itemIndex < end && !stopped; itemIndex++) {
-				try {
-					checked.push(build(itemIndex));
-				} catch (error) {
-					failItem(itemIndex, asItemError(node, itemIndex, error));
-				}
+		const end = Math.min(items.length, start + chunkSize);
+		const chunk: Array<[number, MepRequest]> = [];
+		for (let itemIndex = start; itemIndex < end && !stopped; itemIndex++) {
+			try {
+				chunk.push([itemIndex, build(itemIndex)]);
+			} catch (error) {
+				failItem(itemIndex, asItemError(node, itemIndex, error));
 			}
 		}
-		for (let itemIndex = start; itemIndex < end && !stopped; itemIndex++) {
-			let request = checked[itemIndex - start];
-			if (!request) {
-				try {
-					request = build(itemIndex);
-				} catch (error) {
-					failItem(itemIndex, asItemError(node, itemIndex, error));
-					continue;
-				}
-			}
+		for (const [itemIndex, request] of chunk) {
 			await slots.take();
 			if (stopped) {
 				slots.give();
