@@ -89,6 +89,7 @@ async function startEmulatorProcess() {
 			return {
 				requests: stats.requests.total,
 				peakConnections: stats.peakConnections - (this.openBefore ?? 0),
+				peakInFlight: stats.peakRequestsInFlight,
 				members: state.subscriptions.find((s) => s.id === SUBSCRIPTION).members.length,
 			};
 		},
@@ -186,7 +187,7 @@ async function main() {
 							throw new Error(`${variant.label}, N = ${n}: expected ${n} requests, members and items without failures, got ${JSON.stringify(result)}`);
 						}
 						(samples[`${latency}/${n}/${variant.key}`] ??= []).push(result);
-						log(`  ${Math.round(result.nodeMs)} ms, ${Math.round((n / result.nodeMs) * 1000)} items/s, ${result.peakConnections} connections`);
+						log(`  ${Math.round(result.nodeMs)} ms, ${Math.round((n / result.nodeMs) * 1000)} items/s, ${result.peakInFlight} in flight, ${result.peakConnections} connections`);
 					}
 				}
 			}
@@ -206,6 +207,7 @@ async function main() {
 						itemsPerSecondMax: Math.max(...rates),
 						itemsPerSecondMedian: median(rates),
 						peakConnections: Math.max(...runs.map((r) => r.peakConnections)),
+						peakInFlight: Math.max(...runs.map((r) => r.peakInFlight)),
 						peakRssMiB: mib(Math.max(...runs.map((r) => r.peakRssBytes))),
 						requests: runs.map((r) => r.requests),
 					};
@@ -262,11 +264,11 @@ function printTables(report) {
 	console.log('Node time: the node\'s own execution time in n8n\'s run data (the plain client: its loop). Ratio: median items/s ÷ the HTTP Request node\'s.\n');
 	for (const { latency, n, rows } of report.tables) {
 		console.log(`### N = ${fmt(n)} items, emulator latency ${latency} ms\n`);
-		console.log('| Row | Node time min / median (ms) | Items/s best / median | × HTTP Request | Peak connections | Peak RSS (MiB) | Requests seen |');
+		console.log('| Row | Node time min / median (ms) | Items/s best / median | × HTTP Request | Peak requests in flight / connections | Peak RSS (MiB) | Requests seen |');
 		console.log('|---|---:|---:|---:|---:|---:|---|');
 		rows.forEach((r, i) =>
 			console.log(
-				`| ${i + 1}. ${r.row} | ${fmt(r.nodeMsMin)} / ${fmt(r.nodeMsMedian)} | ${fmt(r.itemsPerSecondMax)} / ${fmt(r.itemsPerSecondMedian)} | ${fmt(r.ratioToHttpRequest, 2)} | ${r.peakConnections} | ${r.peakRssMiB} | ${[...new Set(r.requests)].join(', ')} |`,
+				`| ${i + 1}. ${r.row} | ${fmt(r.nodeMsMin)} / ${fmt(r.nodeMsMedian)} | ${fmt(r.itemsPerSecondMax)} / ${fmt(r.itemsPerSecondMedian)} | ${fmt(r.ratioToHttpRequest, 2)} | ${r.peakInFlight} / ${r.peakConnections} | ${r.peakRssMiB} | ${[...new Set(r.requests)].join(', ')} |`,
 			),
 		);
 		console.log('');
@@ -312,8 +314,15 @@ function printTargets(report) {
 		const worst = mep.reduce((a, b) => (b.peakRssMiB > a.peakRssMiB ? b : a));
 		target(`N = ${fmt(n)}, ${latency} ms: every MEP row's peak RSS ≤ the HTTP Request node's (${http.peakRssMiB} MiB)`, `highest ${worst.peakRssMiB} MiB (${worst.row})`, worst.peakRssMiB <= http.peakRssMiB);
 		const cap = (key) => (key === 'mepInFlight100' ? 100 : 20);
-		const over = mep.filter((r) => r.peakConnections > cap(r.key));
-		target(`N = ${fmt(n)}, ${latency} ms: peak connections never above Max Requests in Flight`, mep.map((r) => `${r.peakConnections}/${cap(r.key)}`).join(', '), over.length === 0);
+		// Requests in flight as the emulator sees them (received, not yet answered); its socket count
+		// can be one higher for an instant, as n8n opens a connection per request and the previous
+		// one may still be closing.
+		const over = mep.filter((r) => r.peakInFlight > cap(r.key));
+		target(
+			`N = ${fmt(n)}, ${latency} ms: requests in flight never above Max Requests in Flight`,
+			mep.map((r) => `${r.peakInFlight}/${cap(r.key)} (${r.peakConnections} connections)`).join(', '),
+			over.length === 0,
+		);
 	}
 	if (report.parse) {
 		const { getUsers } = report.parse;

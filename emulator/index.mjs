@@ -99,8 +99,19 @@ export async function startEmulator(options = {}) {
 	const hung = new Set();
 	let requestLog = [];
 	let stats;
+	let inFlight = 0;
 	const resetStats = () => {
-		stats = { requests: { total: 0, byRoute: {} }, openConnections: sockets.size, peakConnections: sockets.size, rateLimited: 0, faultsInjected: 0 };
+		stats = {
+			requests: { total: 0, byRoute: {} },
+			openConnections: sockets.size,
+			peakConnections: sockets.size,
+			// MEP requests received and not yet answered: what a client's "requests in flight" is,
+			// whether it reuses connections or opens one per request (a closing one still counts above).
+			requestsInFlight: inFlight,
+			peakRequestsInFlight: inFlight,
+			rateLimited: 0,
+			faultsInjected: 0,
+		};
 	};
 	resetStats();
 
@@ -108,6 +119,18 @@ export async function startEmulator(options = {}) {
 		const invoke = INVOKE_PATH.exec(url.pathname);
 		const route = invoke ? INVOKE_ROUTE : Object.hasOwn(CMX_ROUTES, url.pathname) ? url.pathname : undefined;
 		stats.requests.total += 1;
+		inFlight += 1;
+		stats.requestsInFlight = inFlight;
+		stats.peakRequestsInFlight = Math.max(stats.peakRequestsInFlight, inFlight);
+		let answered = false;
+		const noteAnswered = () => {
+			if (answered) return;
+			answered = true;
+			inFlight -= 1;
+			stats.requestsInFlight = inFlight;
+		};
+		res.on('finish', noteAnswered);
+		res.on('close', noteAnswered);
 		const statsKey = route ?? '(unknown path)';
 		stats.requests.byRoute[statsKey] = (stats.requests.byRoute[statsKey] ?? 0) + 1;
 		const rawQuery = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1).replace(/#.*$/, '') : '';

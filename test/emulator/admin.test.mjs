@@ -111,6 +111,8 @@ test('GET /_emulator/stats and POST /_emulator/stats/reset', async () => {
 		},
 		openConnections: expect.any(Number),
 		peakConnections: expect.any(Number),
+		requestsInFlight: 0,
+		peakRequestsInFlight: 1,
 		rateLimited: 1,
 		faultsInjected: 1,
 	});
@@ -124,6 +126,7 @@ test('peakConnections counts concurrent connections', async () => {
 	emulator.setFaults({ rules: [{ latencyMs: 150 }] });
 	await Promise.all(Array.from({ length: 5 }, () => mep(emulator, '/subscriptionapi/getsubscriptioncollections')));
 	expect(emulator.stats().peakConnections).toBeGreaterThanOrEqual(5);
+	expect(emulator.stats()).toMatchObject({ peakRequestsInFlight: 5, requestsInFlight: 0 });
 });
 
 test('GET /_emulator/requests: method, path, raw query with the password as ***, status, time; DELETE empties it', async () => {
