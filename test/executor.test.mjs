@@ -145,12 +145,52 @@ describe('HTTP 429: MEP did nothing, so the node waits and tries again', () => {
 		expect(members()).toEqual([]);
 	});
 
+	test('waits and tries together stay within the Timeout: a try after a 429 gets only the time left', async () => {
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429', count: 1 }, { route: '/subscriptionapi/adduser', fault: 'hang' }] });
+		const started = Date.now();
+		const { error } = await runNode({ parameters: addUser({ requestOptions: { timeout: 2500 } }), items: phones(1), credentials: mep.credentials() });
+		expect(Date.now() - started).toBeLessThan(2500 + 700);
+		expect(error.message).toMatch(/^The request to MEP failed: /);
+	});
+
 	test('gives up after 5 tries however long the timeout', async () => {
 		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429NoRetryAfter' }] });
 		const { error } = await runNode({ parameters: addUser(), items: phones(1), credentials: mep.credentials() });
 		expect(error.description).toMatch(/tried 5 times/);
 		expect(await mep.requests()).toHaveLength(5);
 	}, 30_000);
+});
+
+describe('stopping on an error, and other Request Options', () => {
+	test('without Continue On Fail the error reported is the lowest failing item\'s, whichever failed first', async () => {
+		// Item 0's request never answers (it ends at the Timeout); item 1's is refused at once.
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'hang', count: 1 }] });
+		const { error } = await runNode({
+			parameters: addUser({ subscription: { __rl: true, mode: 'id', value: '={{ $json.sub }}' }, requestOptions: { timeout: 1000 } }),
+			items: [{ json: { sub: SUBSCRIPTION, phone: '447700900001' } }, { json: { sub: '2A6B9C3D7E', phone: '447700900002' } }],
+			credentials: mep.credentials(),
+		});
+		expect(error.message).toMatch(/^The request to MEP failed: /);
+		expect(error.context.itemIndex).toBe(0);
+	});
+
+	test('a batch size that is not a whole number still sends every item', async () => {
+		const { error } = await runNode({ parameters: addUser({ requestOptions: { batching: { batch: { batchSize: 1.5, batchInterval: 1 } } } }), items: phones(4), credentials: mep.credentials() });
+		expect(error).toBeUndefined();
+		expect(members()).toHaveLength(4);
+	});
+
+	test('a proxy on its default port is a proxy, not a bad URL', async () => {
+		const { error } = await runNode({ parameters: addUser({ requestOptions: { proxy: 'http://127.0.0.1', timeout: 2000 } }), items: phones(1), credentials: mep.credentials() });
+		expect(error.message).not.toMatch(/Proxy/);
+		expect(error.message).toMatch(/^The request to MEP failed: /); // nothing listens on port 80 here
+	});
+
+	test('a proxy that is not a URL is refused before anything is sent', async () => {
+		const { error } = await runNode({ parameters: addUser({ requestOptions: { proxy: 'not a proxy' } }), items: phones(1), credentials: mep.credentials() });
+		expect(error.message).toBe('Request Options › Proxy: it is not a URL');
+		expect(await mep.requests()).toEqual([]);
+	});
 });
 
 describe('the credential\'s Allowed HTTP Request Domains', () => {

@@ -92,6 +92,17 @@ describe('listElements maps the documented fixtures to clean items', () => {
 		}
 	});
 
+	test('an empty list element is an item without fields', () => {
+		expect(listElements('<users><user/><user><msisdn>1234567</msisdn></user></users>', 'users', 'user')).toEqual([{}, { msisdn: '1234567' }]);
+	});
+
+	test('a large answer ending in white space or a comment is not taken for a cut-off one', () => {
+		const users = Array.from({ length: 15_000 }, (_, i) => `<user><msisdn>4477${String(i).padStart(8, '0')}</msisdn></user>`).join('\n');
+		for (const ending of ['\n'.repeat(600), '\n<!-- served by MEP -->\n']) {
+			expect(listElements(`<?xml version="1.0" encoding="ISO-8859-1"?>\n<users>${users}</users>${ending}`, 'users', 'user')).toHaveLength(15_000);
+		}
+	});
+
 	test('a different root is an error, not an empty list', () => {
 		expect(() => listElements('<collections/>', 'users', 'user')).toThrow(/expected a <users> answer/);
 	});

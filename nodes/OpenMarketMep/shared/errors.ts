@@ -114,7 +114,7 @@ export function mepAnswerError(context: FailureContext, answer: MepAnswer, probl
 		message = `MEP failed with HTTP ${status}${text ? `: ${excerpt(text)}` : ''}. ${advice}`;
 		description = 'A fault on MEP\'s side or in between. Try again later; if it persists, contact OpenMarket Support.';
 	} else if (problem) {
-		message = `MEP's answer could not be read: ${problem}. ${advice}`;
+		message = `MEP's answer could not be read: ${scrubSecrets(problem, context.secrets)}. ${advice}`;
 		description = `HTTP ${status}, answer starts with: "${excerpt(text).slice(0, 120)}". Check the API Base URL and any proxy in between.`;
 	} else {
 		message = `MEP rejected the request with HTTP ${status}${text ? `: ${excerpt(text)}` : ''}`;
@@ -143,10 +143,11 @@ export function requestError(context: FailureContext, caught: unknown): NodeApiE
 	if (caught instanceof NodeOperationError) {
 		// n8n's own refusals before sending (a domain the credential does not allow, a bad proxy)
 		caught.message = scrubSecrets(caught.message, context.secrets);
+		if (caught.description) caught.description = scrubSecrets(caught.description, context.secrets);
 		if (caught.context.itemIndex === undefined) caught.context.itemIndex = context.itemIndex;
 		return caught;
 	}
-	const error = caught as Error & { code?: string; cause?: { code?: string; message?: string }; description?: string };
+	const error = (caught ?? {}) as Error & { code?: string; cause?: { code?: string; message?: string }; description?: string };
 	const code = error.code ?? error.cause?.code ?? '';
 	const raw = error.message || String(caught);
 	const timedOut = /timeout|timed out/i.test(raw) ? 'ETIMEDOUT' : '';
@@ -155,7 +156,7 @@ export function requestError(context: FailureContext, caught: unknown): NodeApiE
 	const advice = notSent ? 'Nothing was sent, so it is safe to retry.' : retryAdvice(context.retrySafe);
 	return new NodeApiError(context.node, { message, code } as JsonObject, {
 		message: `The request to MEP failed: ${message}. ${advice}`,
-		description: NETWORK_FIXES[code] ?? NETWORK_FIXES[timedOut] ?? (error.description ? scrubSecrets(error.description, context.secrets) : undefined),
+		description: NETWORK_FIXES[code] ?? NETWORK_FIXES[timedOut] ?? (error.description ? scrubSecrets(String(error.description), context.secrets) : undefined),
 		httpCode: 'none',
 		itemIndex: context.itemIndex,
 	});

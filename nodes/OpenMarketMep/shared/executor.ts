@@ -42,11 +42,12 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 	const output: INodeExecutionData[][] = new Array(items.length);
 	const slots = new Slots(settings.maxInFlight);
 	const inFlight = new Set<Promise<void>>();
-	let stopped: Error | undefined; // without Continue On Fail: the first failure
+	// Without Continue On Fail: a failure stops sending; the one reported is the lowest item's.
+	let stopped: { itemIndex: number; error: Error } | undefined;
 
 	const failItem = (itemIndex: number, error: Error) => {
 		if (!continueOnFail) {
-			stopped ??= error;
+			if (!stopped || itemIndex < stopped.itemIndex) stopped = { itemIndex, error };
 			return;
 		}
 		output[itemIndex] = [{ json: { error: error.message }, error: error as NodeOperationError, pairedItem: { item: itemIndex } }];
@@ -97,15 +98,17 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 				slots.give();
 				break;
 			}
-			const sending: Promise<void> = send(itemIndex, request).finally(() => {
-				slots.give();
-				inFlight.delete(sending);
-			});
+			const sending: Promise<void> = send(itemIndex, request)
+				.catch((error) => failItem(itemIndex, asItemError(node, itemIndex, error)))
+				.finally(() => {
+					slots.give();
+					inFlight.delete(sending);
+				});
 			inFlight.add(sending);
 		}
 	}
 	await Promise.all(inFlight);
-	if (stopped) throw stopped;
+	if (stopped) throw stopped.error;
 	return [output.flat()];
 }
 

@@ -145,6 +145,11 @@ export function dateTime(property: INodeProperties, param: string, { notPast = f
 	};
 }
 
+/** Whether a boolean field is on: true, or what an expression may give for it ("true", 1). */
+export function isOn(value: unknown): boolean {
+	return value === true || value === 1 || (typeof value === 'string' && ['true', '1'].includes(value.trim().toLowerCase()));
+}
+
 /** A boolean sent as `param` with MEP's words for on and off; `off` undefined sends nothing when off. */
 export function flag(property: INodeProperties, param: string, on: string, off?: string): MepField {
 	return {
@@ -152,7 +157,7 @@ export function flag(property: INodeProperties, param: string, on: string, off?:
 		fill(item, request) {
 			const value = item.value(property.name);
 			if (value === undefined || value === null || value === '') return;
-			put(request, param, value === true || value === 'true' ? on : off);
+			put(request, param, isOn(value) ? on : off);
 		},
 	};
 }
@@ -272,7 +277,7 @@ export function returnAll(): MepField {
 			},
 		],
 		fill(item, request) {
-			if (item.value('returnAll', true) !== false) return;
+			if (isOn(item.value('returnAll', true))) return;
 			const limit = Number(item.value('limit', 50));
 			if (!Number.isInteger(limit) || limit < 1) throw item.fail('Limit', `"${String(limit)}" is not a whole number of 1 or more`, 'Set Limit to 1 or more, or turn on Return All.');
 			request.limit = limit;

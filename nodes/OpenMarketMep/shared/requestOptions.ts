@@ -115,8 +115,8 @@ export function readRequestSettings(context: IExecuteFunctions): RequestSettings
 	}
 
 	const batch = ((options.batching as IDataObject | undefined)?.batch ?? {}) as IDataObject;
-	// As n8n's declarative nodes: a size of 0 or less means one item per batch; no interval, no batching.
-	const size = Number(batch.batchSize) > 0 ? Number(batch.batchSize) : 1;
+	// As the field's help says: -1 is no batching, 0 is one item per batch; no interval, no batching.
+	const size = Math.max(1, Math.floor(Number(batch.batchSize) || 0));
 	const intervalMs = Number(batch.batchInterval);
 	const batching = Number(batch.batchSize) >= 0 && intervalMs > 0 ? { size, intervalMs } : undefined;
 
@@ -128,8 +128,11 @@ export function readRequestSettings(context: IExecuteFunctions): RequestSettings
 		} catch {
 			throw fail('Proxy', 'it is not a URL', 'Give the proxy as http://host:port, or http://user:password@host:port.');
 		}
-		if (!url.hostname || !url.port) throw fail('Proxy', `the URL has no ${url.hostname ? 'port' : 'host'}`, 'Give the proxy as http://host:port.');
-		proxy = { host: url.hostname, port: Number(url.port), protocol: url.protocol.replace(/:$/, '') };
+		if (!url.hostname) throw fail('Proxy', 'the URL has no host', 'Give the proxy as http://host:port.');
+		const protocol = url.protocol.replace(/:$/, '');
+		// A default port is not in url.port: http://proxy:80 has port ''.
+		const port = url.port ? Number(url.port) : protocol === 'https' ? 443 : 80;
+		proxy = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port, protocol };
 		if (url.username) proxy.auth = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
 	}
 	return { batch: batching, maxInFlight, timeout, proxy, skipSslCertificateValidation: options.allowUnauthorizedCerts === true };

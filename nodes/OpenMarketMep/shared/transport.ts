@@ -55,10 +55,12 @@ export class MepConnection {
 	 */
 	private domainsFor(node: INode, field: BaseUrlField, baseURL: string): string | undefined {
 		if (!this.allowedDomains.has(field)) {
-			this.allowedDomains.set(
-				field,
-				getCredentialAllowedDomains({ node, credentialData: this.credentials.data ?? {}, credentialOwnedSurface: true, nodeEndpointUrl: baseURL }),
-			);
+			// n8n versions without credential domain restrictions have none to apply.
+			const allowed =
+				typeof getCredentialAllowedDomains === 'function'
+					? getCredentialAllowedDomains({ node, credentialData: this.credentials.data ?? {}, credentialOwnedSurface: true, nodeEndpointUrl: baseURL })
+					: undefined;
+			this.allowedDomains.set(field, allowed);
 		}
 		return this.allowedDomains.get(field);
 	}
@@ -108,15 +110,26 @@ export class MepConnection {
 		const deadline = Date.now() + this.settings.timeout;
 		let wait = RATE_LIMIT_RETRY.firstWaitMs;
 		for (let tries = 1; ; tries++) {
-			const answer = await this.exchange(operation, { ...options, qs: { ...options.qs } });
+			// Each try gets what is left of the item's time, so waits and tries together stay within it.
+			const timeout = Math.max(1, deadline - Date.now());
+			const answer = await this.exchange(operation, { ...options, qs: { ...options.qs }, timeout });
 			if (answer.statusCode !== 429 || tries >= RATE_LIMIT_RETRY.maxTries) return { answer, tries };
-			const asked = Number(answer.headers['retry-after']);
-			const pause = Math.min(Number.isFinite(asked) && asked >= 0 ? asked * 1000 : wait, RATE_LIMIT_RETRY.maxWaitMs);
-			if (Date.now() + pause >= deadline) return { answer, tries };
+			const pause = retryAfterMs(answer.headers['retry-after']) ?? wait;
+			// Not sooner than MEP asked: when its wait is longer than the cap or the time left, give up.
+			if (pause > RATE_LIMIT_RETRY.maxWaitMs || Date.now() + pause >= deadline) return { answer, tries };
 			await sleep(pause);
 			wait *= 2;
 		}
 	}
+}
+
+/** A Retry-After header (seconds, or an HTTP date) in milliseconds; undefined when absent or unreadable. */
+function retryAfterMs(header: unknown): number | undefined {
+	const text = String(header ?? '').trim();
+	if (text === '') return undefined;
+	if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+	const at = Date.parse(text);
+	return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /** An HTTP answer as the MEP answer it is: cmx2api bodies decoded by their declared character set, Invoke Service's as UTF-8 JSON. */

@@ -123,7 +123,8 @@ export function parseMepXml(text: string): { rootName: string; root: IDataObject
 	if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
 		throw new MepFormatError('the answer declares a DOCTYPE or entities, which MEP never sends');
 	}
-	if (text.length <= FULL_CHECK_MAX_CHARS) {
+	const fullCheck = text.length <= FULL_CHECK_MAX_CHARS;
+	if (fullCheck) {
 		const valid = XMLValidator.validate(text);
 		if (valid !== true) throw new MepFormatError(`the answer is not well-formed XML (${valid.err.msg})`);
 	}
@@ -141,9 +142,12 @@ export function parseMepXml(text: string): { rootName: string; root: IDataObject
 	}
 	const rootName = tagOf(roots[0]) as string;
 	// The parser alone accepts a document cut off in the middle: it must end by closing its root.
-	const name = rootName.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-	if (!new RegExp(`(?:</${name}\\s*|<${name}(?:\\s[^<>]*)?/)>$`).test(text.slice(-(rootName.length + 256)).trimEnd())) {
-		throw new MepFormatError(`the answer is not well-formed XML (it ends before </${rootName}>: cut off?)`);
+	if (!fullCheck) {
+		const name = rootName.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+		const tail = text.trimEnd().slice(-(rootName.length + 256)).replace(/(\s*<!--[\s\S]*?-->)+$/, '');
+		if (!new RegExp(`(?:</${name}\\s*|<${name}(?:\\s[^<>]*)?/)>$`).test(tail)) {
+			throw new MepFormatError(`the answer is not well-formed XML (it ends before </${rootName}>: cut off?)`);
+		}
 	}
 	return { rootName, root: toObject(roots[0][rootName] as OrderedNode[], LIST_CHILD[rootName]) };
 }
@@ -157,7 +161,8 @@ export function listElements(text: string, rootName: string, childName: string):
 	if (typeof parsed.root === 'string') return []; // <users></users> or <users/>
 	const children = parsed.root[childName];
 	if (children === undefined) return [];
-	return (children as IDataObject[]).map(withBooleans);
+	// An empty element (<user/>) is an item without fields, not a string.
+	return (children as Array<IDataObject | string>).map((child) => withBooleans(typeof child === 'object' ? child : {}));
 }
 
 /** `enabled` arrives as the text "true"/"false"; everything else stays text. Changes the element in place. */

@@ -1,5 +1,5 @@
 import { MEP_ASSUMPTIONS } from '../../shared/assumptions';
-import { checkText, collection, flag, id } from '../../shared/fields';
+import { checkText, collection, flag, id, isOn } from '../../shared/fields';
 import { gsmUnits } from '../../shared/gsm';
 import type { MepField, MepOperation } from '../../shared/operation';
 import { broadcastNameField, broadcastSend, subscriptionsField } from './shared';
@@ -24,8 +24,8 @@ const message: MepField = {
 	fill(item, request) {
 		const text = checkText(item, item.value('message'), { label: 'Message', multiline: true }) as string;
 		request.qs.message = text;
-		if (item.value('smsOptions.gsmOnly', false) !== true || text.includes('${')) return;
-		const multipart = item.value('smsOptions.multipart', false) === true;
+		if (!isOn(item.value('smsOptions.gsmOnly', false)) || text.includes('${')) return;
+		const multipart = isOn(item.value('smsOptions.multipart', false));
 		const { singlePartUnits, multipartUnits, maxParts } = MEP_ASSUMPTIONS.sms;
 		const measured = gsmUnits(text);
 		if ('nonGsm' in measured) {
