@@ -1,7 +1,7 @@
 // npm run bench: Subscription › Add User in a real n8n 2.41.1 beside n8n's HTTP Request node and a
 // plain HTTP client, against the emulator with a fixed added latency; then the node's answer
 // handling alone (bench/parse.mjs). Prints tables; figures, not pass/fail. See BENCHMARKS.md.
-//   npm run bench                         the full run (about 30 minutes on 2 cores)
+//   npm run bench                         the full run (about 35 minutes on 2 cores)
 //   npm run bench -- --quick              N = 200, 0 ms, once, a 10,000-member answer: checks the harness (CI runs it)
 //   options: --scenarios "0:2000,10000;20:2000,10000;200:2000" (latency ms : sizes) --repeats 3
 //            --profile (CPU profile summaries) --no-parse --json <file>
