@@ -9,7 +9,8 @@ import { chromium } from 'playwright-core';
 import { startDemo } from '../scripts/demo.mjs';
 import { freePort, removeUserFolder, root } from './harness.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's Chromium; CHROMIUM_PATH names another (GitHub's runner ships Google Chrome).
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const shots = path.join(root, 'test-results/screenshots');
 let demo;
 let browser;
@@ -18,7 +19,7 @@ let userFolder;
 
 /** Debian's Chromium, installed here when missing (CI runs as root on Debian). */
 function ensureChromium() {
-	if (existsSync(CHROMIUM)) return;
+	if (existsSync(CHROMIUM) || process.env.CHROMIUM_PATH) return;
 	execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], { stdio: 'inherit' });
 }
 
