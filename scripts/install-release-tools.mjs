@@ -4,27 +4,18 @@
 // (@typescript-eslint/parser), and its ESLint plugin needs n8n-workflow beside it
 // (shared/n8n-guide.md §8); both are pinned here, outside the package's own dependencies.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fingerprint } from './install-n8n.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'release-tools');
 export const toolsDir = path.join(root, '.cache/release-tools');
 
-function fingerprint() {
-	const hash = createHash('sha256');
-	for (const file of ['package.json', 'package-lock.json']) {
-		const full = path.join(source, file);
-		if (existsSync(full)) hash.update(readFileSync(full));
-	}
-	return hash.digest('hex');
-}
-
 export function installReleaseTools() {
 	const stamp = path.join(toolsDir, '.installed');
-	const wanted = fingerprint();
+	const wanted = fingerprint(source);
 	if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return toolsDir;
 	mkdirSync(toolsDir, { recursive: true });
 	for (const file of ['package.json', 'package-lock.json']) {
