@@ -71,7 +71,7 @@ function fixFor(text: string, resource: string): string | undefined {
 }
 
 /** One sentence for the message of a failure whose effect is unknown: may the item be retried? */
-export function retryAdvice(retrySafe: boolean): string {
+function retryAdvice(retrySafe: boolean): string {
 	if (!retrySafe) {
 		return 'Not safe to retry blindly: MEP may already have acted on it (a broadcast sent, a message injected, a service run, a subscription created); check in MEP before repeating it.';
 	}
@@ -123,7 +123,7 @@ export function mepAnswerError(context: FailureContext, answer: MepAnswer, probl
 }
 
 /** What to do after the executor's own waits and retries on 429 ran out. */
-export function rateLimitFix(answer: MepAnswer, attempts: number): string {
+function rateLimitFix(answer: MepAnswer, attempts: number): string {
 	const retryAfter = answer.headers['retry-after'];
 	const asked = retryAfter === undefined ? '' : ` MEP asks to wait ${String(retryAfter)} s.`;
 	const tried = attempts > 1 ? `The node waited and tried ${attempts} times within Request Options › Timeout. ` : '';

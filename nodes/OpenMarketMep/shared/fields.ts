@@ -63,7 +63,8 @@ export function text(property: INodeProperties, rules: TextRules): MepField {
 	};
 }
 
-const idRules = (label: string) => ({
+/** The rules of an MEP ID field, named `label` in errors. */
+export const idRules = (label: string) => ({
 	label,
 	pattern: MEP_ASSUMPTIONS.idPattern,
 	patternHelp: `MEP IDs are letters and digits, such as A1B2C3D4E5F6. Copy the ${label} from MEP without spaces or other characters.`,

@@ -161,11 +161,11 @@ export async function mepGet(this: ILoadOptionsFunctions, url: string, qs: IData
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	})) as IN8nHttpFullResponse;
-	const text = decodeMepBody(response.body, String((response.headers as IDataObject)['content-type'] ?? ''));
-	if (response.statusCode < 200 || response.statusCode > 299 || isMepRejectionText(text)) {
+	const { text, unreadable } = readAnswer('cmx2api', response);
+	if (unreadable !== undefined || response.statusCode < 200 || response.statusCode > 299 || isMepRejectionText(text)) {
 		const secrets = [credentials.password as string, credentials.username as string];
 		throw new NodeApiError(this.getNode(), { message: scrubSecrets(text, secrets) } as JsonObject, {
-			message: `MEP refused to list: ${scrubSecrets(text, secrets).slice(0, 300)}`,
+			message: `MEP refused to list: ${scrubSecrets(unreadable ?? text, secrets).slice(0, 300)}`,
 			description: `Listing needs ${MEP_ROLES.subscription}. You can still enter the ID directly (By ID).`,
 			httpCode: String(response.statusCode),
 		});

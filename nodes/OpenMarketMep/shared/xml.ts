@@ -114,10 +114,6 @@ function toBuffer(body: unknown): Buffer {
 	return Buffer.from(JSON.stringify(body), 'utf8');
 }
 
-export function looksLikeXml(text: string): boolean {
-	return /^\s*<\?xml/.test(text) || /^\s*<[A-Za-z]/.test(text);
-}
-
 /** Parses one MEP XML document into `{ rootName, root }`; throws MepFormatError when it is not one. */
 export function parseMepXml(text: string): { rootName: string; root: IDataObject | string } {
 	if (/<!DOCTYPE|<!ENTITY/i.test(text)) {

@@ -1,4 +1,4 @@
-import { checkText, choice, text } from '../../shared/fields';
+import { checkText, choice, idRules, text } from '../../shared/fields';
 import type { MepField } from '../../shared/operation';
 
 /** Scope, owner ID and key: what names a variable in MEP's Variables API (SPEC 4.14, 5). */
@@ -44,11 +44,7 @@ export function variableOwnerFields(): MepField[] {
 			],
 			fill(item, request) {
 				const label = item.value('scope', 'service') === 'servicecoll' ? 'Service Collection ID' : 'Service ID';
-				request.qs.id = checkText(item, item.value('id'), {
-					label,
-					pattern: /^[A-Za-z0-9_.-]+$/,
-					patternHelp: `MEP IDs are letters and digits, such as A1B2C3D4E5F6. Copy the ${label} from MEP without spaces or other characters.`,
-				}) as string;
+				request.qs.id = checkText(item, item.value('id'), idRules(label)) as string;
 			},
 		},
 		text(
