@@ -55,11 +55,17 @@ export class MepConnection {
 	 */
 	private domainsFor(node: INode, field: BaseUrlField, baseURL: string): string | undefined {
 		if (!this.allowedDomains.has(field)) {
-			// n8n versions without credential domain restrictions have none to apply.
+			const credentialData = this.credentials.data ?? {};
+			// What the running n8n-workflow offers: nothing (no restrictions to apply), the 1.x form
+			// (credentialData, nodeEndpointUrl), where the endpoint is always the credential's own, or
+			// the 2.x form taking one options object.
+			const find = getCredentialAllowedDomains as unknown;
 			const allowed =
-				typeof getCredentialAllowedDomains === 'function'
-					? getCredentialAllowedDomains({ node, credentialData: this.credentials.data ?? {}, credentialOwnedSurface: true, nodeEndpointUrl: baseURL })
-					: undefined;
+				typeof find !== 'function'
+					? undefined
+					: find.length >= 2
+						? (find as (data: ICredentialDataDecryptedObject, nodeEndpointUrl: string) => string | undefined)(credentialData, baseURL)
+						: getCredentialAllowedDomains({ node, credentialData, credentialOwnedSurface: true, nodeEndpointUrl: baseURL });
 			this.allowedDomains.set(field, allowed);
 		}
 		return this.allowedDomains.get(field);
