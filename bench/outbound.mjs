@@ -1,7 +1,7 @@
 // The ceiling of n8n's own request helper, without any node: n8n-core's OutboundHttp (what
 // httpRequestWithAuthentication sends with) against plain axios, the same Add User calls, N at a
 // time, against the emulator (its own process) at a fixed latency. Runs on the Node 24 and the n8n
-// that `npm run test:e2e` installs into .cache/n8n. Prints one line per client and round.
+// that `npm run test:e2e` installs into .cache/n8n-2.x. Prints one line per client and round.
 // Usage: node bench/outbound.mjs [--latency 20] [--in-flight 20] [--n 1000] [--rounds 2]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,15 +25,15 @@ const { values } = parseArgs({
 
 if (!values.child) {
 	// Re-run this script on n8n's Node 24 with n8n's modules.
-	const { installN8n, node24Bin } = await import('../scripts/install-n8n.mjs');
-	installN8n({ quiet: true });
-	execFileSync(path.join(node24Bin, 'node'), [fileURLToPath(import.meta.url), '--child', ...process.argv.slice(2)], { stdio: 'inherit' });
+	const { installN8n } = await import('../scripts/install-n8n.mjs');
+	const { nodeBin, dir } = installN8n({ quiet: true });
+	execFileSync(path.join(nodeBin, 'node'), [fileURLToPath(import.meta.url), '--child', ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, MEP_N8N_DIR: dir } });
 	process.exit(0);
 }
 
 const userFolder = mkdtempSync(path.join(os.tmpdir(), 'mep-outbound-'));
 process.env.N8N_USER_FOLDER = userFolder; // n8n's modules write their config there on load
-const require = createRequire(path.join(root, '.cache/n8n/node_modules/n8n/package.json'));
+const require = createRequire(path.join(process.env.MEP_N8N_DIR, 'node_modules/n8n/package.json'));
 require('reflect-metadata');
 const { Container } = require('@n8n/di');
 const { OutboundHttp } = require('@n8n/backend-network');

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createUserFolder, executeWorkflow, freePort, n8nEnv, n8nLogs, nodeOutput, packPackage, removeUserFolder, root, runN8n } from '../e2e/harness.mjs';
-import { installN8n, node24Bin } from '../scripts/install-n8n.mjs';
+import { installN8n } from '../scripts/install-n8n.mjs';
 import { summariseProfile } from './profile.mjs';
 import { benchCredentials, SUBSCRIPTION, TARGET, VARIANTS } from './workflows.mjs';
 
@@ -149,7 +149,7 @@ function runPlainClient(n, emulator) {
 const PLAIN = { key: 'plainClient', label: 'plain keep-alive HTTP client, 50 at a time (floor)' };
 
 async function main() {
-	installN8n({ quiet: true });
+	const { nodeBin } = installN8n({ quiet: true });
 	const tmp = mkdtempSync(path.join(os.tmpdir(), 'mep-bench-'));
 	let userFolder;
 	let emulator;
@@ -223,7 +223,7 @@ async function main() {
 			log('Answer handling alone: a large Get Users answer, one Add User answer…');
 			const parseFlags = options.quick ? ['--members', '10000', '--repeats', '1'] : [];
 			// On the Node that n8n runs on (24), as the node's code does in n8n.
-			report.parse = JSON.parse(execFileSync(path.join(node24Bin, 'node'), ['--expose-gc', path.join(root, 'bench/parse.mjs'), ...parseFlags], { encoding: 'utf8' }));
+			report.parse = JSON.parse(execFileSync(path.join(nodeBin, 'node'), ['--expose-gc', path.join(root, 'bench/parse.mjs'), ...parseFlags], { encoding: 'utf8' }));
 			printParse(report);
 		}
 		printTargets(report);

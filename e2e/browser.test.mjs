@@ -1,17 +1,18 @@
-// The editor of the demo instance seen in Debian's Chromium (driven by playwright-core): the node
-// and its Subscription › Add User fields render, the workflow runs, the sign-up form works.
-// Screenshots go to test-results/screenshots/.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+// The editor of the demo instance (each tested n8n line) seen in Debian's Chromium (driven by
+// playwright-core): the node and its Subscription › Add User fields render, the workflow runs, the
+// sign-up form works.
+// Screenshots go to test-results/screenshots/<line>/.
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startDemo } from '../scripts/demo.mjs';
-import { freePort, removeUserFolder, root } from './harness.mjs';
+import { freePort, n8n, removeUserFolder, root } from './harness.mjs';
+import { ensureDebianPackages } from './services.mjs';
 
 // Debian's Chromium; CHROMIUM_PATH names another (GitHub's runner ships Google Chrome).
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const shots = path.join(root, 'test-results/screenshots');
+const shots = path.join(root, 'test-results/screenshots', n8n.line);
 let demo;
 let browser;
 let page;
@@ -19,8 +20,7 @@ let userFolder;
 
 /** Debian's Chromium, installed here when missing (CI runs as root on Debian). */
 function ensureChromium() {
-	if (existsSync(CHROMIUM) || process.env.CHROMIUM_PATH) return;
-	execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], { stdio: 'inherit' });
+	if (!process.env.CHROMIUM_PATH) ensureDebianPackages({ [CHROMIUM]: 'chromium' });
 }
 
 beforeAll(async () => {
@@ -45,6 +45,8 @@ afterAll(async () => {
 });
 
 const testId = (id) => page.locator(`[data-test-id="${id}"]`);
+/** Back to the canvas: n8n 2.x's node view has a close button, 1.x's a "Back to canvas" one. */
+const closeNodeView = () => page.locator('[data-test-id="ndv-close-button"]:visible, [data-test-id="back-to-canvas"]:visible').first().click();
 const members = () => demo.emulator.state().subscriptions.find((s) => s.id === '7C1E4A9B2D').members.map((m) => m.msisdn);
 
 /** Polls `read` until `ok(value)` or the timeout; answers the last value. */
@@ -82,7 +84,7 @@ test('the OpenMarket MEP node opens with its resource, operation and Add User fi
 	}
 	await page.screenshot({ path: path.join(shots, 'node-operations.png') });
 	await page.keyboard.press('Escape');
-	await testId('ndv-close-button').click();
+	await closeNodeView();
 });
 
 test('running the workflow in the editor adds the subscriber in the emulator', async () => {
@@ -93,7 +95,7 @@ test('running the workflow in the editor adds the subscriber in the emulator', a
 	await page.locator('[data-test-id="canvas-node"][data-node-name="Add User"]').dblclick();
 	expect(await eventually(() => testId('ndv').innerText(), (text) => text.includes('447700900765'), 30_000)).toContain('447700900765');
 	await page.screenshot({ path: path.join(shots, 'node-output.png') });
-	await testId('ndv-close-button').click();
+	await closeNodeView();
 });
 
 test('the published sign-up form adds the number typed into it', async () => {

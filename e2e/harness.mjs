@@ -1,17 +1,54 @@
-// Drives a real n8n 2.41.1 (installed by scripts/install-n8n.mjs) for the end-to-end tests and the
-// demo: packs this package, installs it the way n8n installs community packages, runs n8n's CLI
-// and server with Node 24, and stops every process it started.
+// Drives a real n8n (the line MEP_N8N names, 1.x or 2.x, installed by scripts/install-n8n.mjs) for
+// the end-to-end tests and the demo: packs this package, installs it the way n8n installs community
+// packages, runs n8n's CLI, server and workers with Node 24, and stops every process it started.
+// What differs between the n8n lines is in LINES, one entry per difference.
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { n8nBin, node24Bin } from '../scripts/install-n8n.mjs';
+import { n8nInstall, selectedLine } from '../scripts/install-n8n.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PACKAGE = 'n8n-nodes-openmarket-mep';
 export const NODE_TYPE = `${PACKAGE}.openMarketMep`;
+
+/** The n8n this process drives: { line, version, dir, nodeBin, n8nBin }; MEP_N8N names it. */
+export let n8n = n8nInstall();
+
+/** What the harness does differently per n8n line. */
+const LINES = {
+	'1.x': {
+		// 1.x stops at start on an unknown module name, and mcp-registry is one there.
+		env: {},
+		// 1.x has no publish:workflow: activating is how a trigger goes live.
+		publishArgs: (id) => ['update:workflow', `--id=${id}`, '--active=true'],
+		// 1.x's errors drop their cause (a class field resets it), so its credential tester never
+		// sees the failed response and shows its own text instead of a credential's status rule.
+		credentialTestUsesStatusRules: false,
+	},
+	'2.x': {
+		// No api.n8n.io fetch at start (ready in ~11 s instead of ~30 s).
+		env: { N8N_DISABLED_MODULES: 'mcp-registry' },
+		publishArgs: (id) => ['publish:workflow', `--id=${id}`],
+		credentialTestUsesStatusRules: true,
+	},
+};
+let line = LINES[n8n.line];
+
+/** Drives another n8n line from here on (the demo's --n8n flag). */
+export function useN8nLine(name) {
+	n8n = n8nInstall(selectedLine(name));
+	line = LINES[n8n.line];
+	return n8n;
+}
+
+/** What n8n itself does differently on the line driven here. */
+export const n8nBehaviour = () => ({ credentialTestUsesStatusRules: line.credentialTestUsesStatusRules });
+
+/** The CLI arguments that put a workflow with a trigger live (its webhooks or form answer). */
+export const publishWorkflowArgs = (id) => line.publishArgs(id);
 
 const children = new Set();
 function stopAll() {
@@ -70,7 +107,7 @@ export function n8nEnv(userFolder, { port = 5678, brokerPort = 5679 } = {}) {
 	);
 	return {
 		...inherited,
-		PATH: `${node24Bin}:${process.env.PATH}`,
+		PATH: `${n8n.nodeBin}:${process.env.PATH}`,
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: 'openmarket-mep-e2e-not-a-secret',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -78,7 +115,6 @@ export function n8nEnv(userFolder, { port = 5678, brokerPort = 5679 } = {}) {
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_PYTHON_ENABLED: 'false',
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -89,6 +125,7 @@ export function n8nEnv(userFolder, { port = 5678, brokerPort = 5679 } = {}) {
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',
+		...line.env,
 	};
 }
 
@@ -107,7 +144,7 @@ export function runN8n(args, env, { timeoutMs = 180_000, nodeArgs = [], onSpawn 
 		// output still queued for a pipe (a 10,000-item run's JSON), while file writes are synchronous.
 		const stdoutFile = path.join(env.N8N_USER_FOLDER, `.n8n-stdout-${process.pid}-${++stdoutFiles}.txt`);
 		const stdoutFd = openSync(stdoutFile, 'w');
-		const child = spawn(path.join(node24Bin, 'node'), [...nodeArgs, n8nBin, ...args], { env, cwd: env.N8N_USER_FOLDER, detached: true, stdio: ['ignore', stdoutFd, 'pipe'] });
+		const child = spawn(path.join(n8n.nodeBin, 'node'), [...nodeArgs, n8n.n8nBin, ...args], { env, cwd: env.N8N_USER_FOLDER, detached: true, stdio: ['ignore', stdoutFd, 'pipe'] });
 		closeSync(stdoutFd);
 		children.add(child);
 		onSpawn?.(child);
@@ -166,50 +203,72 @@ export function nodeOutput(data, nodeName) {
 	return runs?.[0]?.data?.main ?? [];
 }
 
-/** Starts `n8n start` and waits until it is ready; answers { url, stop() }. */
-export async function startN8nServer(env, { timeoutMs = 120_000 } = {}) {
-	const child = spawn(path.join(node24Bin, 'node'), [n8nBin, 'start'], { env, cwd: env.N8N_USER_FOLDER, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts a long-running n8n command (`start`, `worker`) and waits until `ready(log)` holds (by
+ * default: the server is ready and its REST API answers); answers { url, log, pid, stop(), kill() }.
+ */
+export async function startN8nProcess(args, env, { timeoutMs = 120_000, ready, stopGraceMs = 15_000 } = {}) {
+	const child = spawn(path.join(n8n.nodeBin, 'node'), [n8n.n8nBin, ...args], { env, cwd: env.N8N_USER_FOLDER, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	children.add(child);
 	const log = { text: '' };
 	child.stdout.on('data', (chunk) => (log.text += chunk));
 	child.stderr.on('data', (chunk) => (log.text += chunk));
+	const closed = new Promise((resolve) => child.once('close', resolve));
 	const url = `http://127.0.0.1:${env.N8N_PORT}`;
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`n8n start exited ${child.exitCode}:\n${log.text}`);
+	const isReady =
+		ready ??
+		(async () => {
+			try {
+				// Ready, and the REST API is mounted: n8n 1.x reports ready before its routes answer
+				// (then /rest/login is a 404; once mounted, 401 without a session).
+				return (await fetch(`${url}/healthz/readiness`)).ok && (await fetch(`${url}/rest/login`)).status !== 404;
+			} catch {
+				return false; // not listening yet
+			}
+		});
+	const signal = (name) => {
 		try {
-			const response = await fetch(`${url}/healthz/readiness`);
-			if (response.ok) break;
+			process.kill(-child.pid, name);
 		} catch {
-			// not listening yet
+			// gone
 		}
-		if (Date.now() > deadline) throw new Error(`n8n did not become ready:\n${log.text}`);
+	};
+	const deadline = Date.now() + timeoutMs;
+	while (!(await isReady(log.text))) {
+		if (child.exitCode !== null) throw new Error(`n8n ${args.join(' ')} exited ${child.exitCode}:\n${log.text}`);
+		if (Date.now() > deadline) {
+			signal('SIGKILL');
+			throw new Error(`n8n ${args.join(' ')} did not become ready:\n${log.text}`);
+		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
+	const finish = async () => {
+		await closed;
+		children.delete(child);
+		n8nLogs.push(log.text);
+	};
 	return {
 		url,
 		log,
+		pid: child.pid,
+		/** SIGTERM, then SIGKILL after the grace period (n8n workers may not stop on SIGTERM). */
 		async stop() {
-			const exited = new Promise((resolve) => child.once('close', resolve));
-			try {
-				process.kill(-child.pid, 'SIGTERM');
-			} catch {
-				return;
-			}
-			const timer = setTimeout(() => {
-				try {
-					process.kill(-child.pid, 'SIGKILL');
-				} catch {
-					// gone
-				}
-			}, 15_000);
-			await exited;
+			if (child.exitCode !== null || child.signalCode !== null) return finish();
+			signal('SIGTERM');
+			const timer = setTimeout(() => signal('SIGKILL'), stopGraceMs);
+			await finish();
 			clearTimeout(timer);
-			children.delete(child);
-			n8nLogs.push(log.text);
+		},
+		/** SIGKILL at once: a crash. */
+		async kill() {
+			signal('SIGKILL');
+			await finish();
 		},
 	};
 }
+
+/** Starts `n8n start` and waits until it is ready; answers { url, log, stop() }. */
+export const startN8nServer = (env, options) => startN8nProcess(['start'], env, options);
 
 export const OWNER = { email: 'owner@example.com', firstName: 'Demo', lastName: 'Owner', password: 'Demo-Owner-Pa55' };
 

@@ -1,4 +1,4 @@
-// The packed package inside a real n8n 2.41.1: installed as a community package, workflows run
+// The packed package inside a real n8n (each tested line): installed as a community package, workflows run
 // with `n8n execute`, the credential tested through n8n's REST API, and the MEP password looked
 // for in everything n8n printed and stored.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import {
 	executeWorkflow,
 	freePort,
 	n8nEnv,
+	n8nBehaviour,
 	n8nLogs,
 	nodeOutput,
 	ownerCookie,
@@ -20,7 +21,7 @@ import {
 	runN8n,
 	startN8nServer,
 } from './harness.mjs';
-import { CREDENTIAL, example, WORKFLOWS } from './workflows.mjs';
+import { CREDENTIAL, example, RESTRICTED_CREDENTIAL, WORKFLOWS } from './workflows.mjs';
 
 const PASSWORD = 'Mep-Demo-Pa55&word';
 let tmp;
@@ -39,7 +40,8 @@ beforeAll(async () => {
 	userFolder = createUserFolder(packPackage(tmp));
 	emulator = await startEmulator();
 	env = n8nEnv(userFolder, { port: await freePort(), brokerPort: await freePort() });
-	writeFileSync(path.join(tmp, 'credentials.json'), JSON.stringify([{ ...CREDENTIAL, type: 'openMarketMepApi', data: credentialData() }]));
+	const restricted = { id: RESTRICTED_CREDENTIAL.id, name: RESTRICTED_CREDENTIAL.name, type: 'openMarketMepApi', data: { ...credentialData(), allowedHttpRequestDomains: 'domains', allowedDomains: RESTRICTED_CREDENTIAL.allowedDomains } };
+	writeFileSync(path.join(tmp, 'credentials.json'), JSON.stringify([{ ...CREDENTIAL, type: 'openMarketMepApi', data: credentialData() }, restricted]));
 	const workflows = [example('add-subscriber'), example('send-sms-broadcast'), example('update-variable'), ...Object.values(WORKFLOWS)];
 	writeFileSync(path.join(tmp, 'workflows.json'), JSON.stringify(workflows));
 	for (const args of [
@@ -141,6 +143,19 @@ test('a failing item goes to the error output, paired, while the others succeed'
 	expect(subscription('B2C3D4E5F6A1').members.map((m) => m.msisdn)).toEqual(['447700900801', '447700900804']);
 });
 
+test('the credential\'s Allowed HTTP Request Domains: its own base URL works, a redirect to a host not on the list is refused', async () => {
+	emulator.reset();
+	expect(nodeOutput(await run('mepE2eRestrict01'), 'MEP')[0].map((i) => i.json.msisdn)).toEqual(['447700900901']);
+	emulator.reset();
+	emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'redirect', count: 1, redirectTo: emulator.baseUrl.replace('127.0.0.1', 'localhost') }] });
+	const refused = await executeWorkflow('mepE2eRestrict01', env);
+	emulator.clearFaults();
+	expect(refused.code).not.toBe(0);
+	expect(`${refused.stdout}\n${refused.stderr}`).toMatch(/Domain not allowed/);
+	expect(emulator.stats().requests.byRoute['/subscriptionapi/adduser']).toBe(1); // the redirected one only
+	expect(subscription('B2C3D4E5F6A1').members).toEqual([]);
+});
+
 describe('n8n server', () => {
 	let cookie;
 	beforeAll(async () => {
@@ -169,7 +184,8 @@ describe('n8n server', () => {
 		expect(await testCredential(credentialData())).toEqual({ status: 'OK', message: 'Connection successful!' });
 		const wrong = await testCredential({ ...credentialData(), password: 'Not-The-Pa55word' });
 		expect(wrong.status).toBe('Error');
-		expect(wrong.message).toMatch(/Your username and\/or password is incorrect/);
+		// n8n 1.x shows its own text for a 401 here (harness: credentialTestUsesStatusRules).
+		expect(wrong.message).toMatch(n8nBehaviour().credentialTestUsesStatusRules ? /Your username and\/or password is incorrect/ : /^Authorization failed - please check your credentials$/);
 	});
 });
 

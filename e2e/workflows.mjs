@@ -5,6 +5,8 @@ import path from 'node:path';
 import { NODE_TYPE, root } from './harness.mjs';
 
 export const CREDENTIAL = { id: 'mepEmulatorCred1', name: 'OpenMarket MEP (local emulator)' };
+/** The same login, restricted by n8n's Allowed HTTP Request Domains to a list without 127.0.0.1. */
+export const RESTRICTED_CREDENTIAL = { id: 'mepRestrictCred1', name: 'OpenMarket MEP (restricted domains)', allowedDomains: 'mep.example.com' };
 
 export function example(name) {
 	return JSON.parse(readFileSync(path.join(root, 'examples', `${name}.json`), 'utf8'));
@@ -13,12 +15,17 @@ export function example(name) {
 let uuid = 0;
 const nodeId = () => `00000000-0000-4000-8000-${String(++uuid).padStart(12, '0')}`;
 
+/** A production webhook trigger: POST <n8n>/webhook/<path>, answered at once, the run queued. */
+export function webhookTrigger(path) {
+	return { type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: nodeId(), parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } };
+}
+
 /**
- * Manual trigger → (optional item source: `items`, an expression giving an array of objects) → one
- * target node, named `target.name` (default "MEP").
+ * A trigger (default: manual) → (optional item source: `items`, an expression giving an array of
+ * objects) → one target node, named `target.name` (default "MEP").
  */
-export function workflowWith(id, name, target, { items } = {}) {
-	const nodes = [{ id: nodeId(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }];
+export function workflowWith(id, name, target, { items, trigger } = {}) {
+	const nodes = [{ type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {}, ...trigger, id: nodeId(), name: 'Start', position: [0, 0] }];
 	const connections = {};
 	let previous = 'Start';
 	if (items) {
@@ -37,9 +44,9 @@ export function workflowWith(id, name, target, { items } = {}) {
 }
 
 /** Manual trigger → (optional item source) → one OpenMarket MEP node using the emulator credential. */
-export function mepWorkflow(id, name, parameters, { items, onError, nodeName } = {}) {
-	const target = { name: nodeName, type: NODE_TYPE, typeVersion: 1, parameters, credentials: { openMarketMepApi: CREDENTIAL }, ...(onError ? { onError } : {}) };
-	return workflowWith(id, name, target, { items });
+export function mepWorkflow(id, name, parameters, { items, onError, nodeName, trigger, credential = CREDENTIAL } = {}) {
+	const target = { name: nodeName, type: NODE_TYPE, typeVersion: 1, parameters, credentials: { openMarketMepApi: { id: credential.id, name: credential.name } }, ...(onError ? { onError } : {}) };
+	return workflowWith(id, name, target, { items, trigger });
 }
 
 const rl = (value) => ({ __rl: true, mode: 'id', value });
@@ -59,6 +66,7 @@ export const WORKFLOWS = {
 	deleteVariable: mepWorkflow('mepE2eDelVar0001', 'E2E delete variable', { resource: 'variable', operation: 'delete', scope: 'service', id: 'C0FFEE123456', key: 'neverSet' }),
 	inject: mepWorkflow('mepE2eInject0001', 'E2E inject', { resource: 'message', operation: 'inject', code: 'ACME_HTTP_inject', from: '447700900750', msg: 'JOIN café', encoding: 'UTF-8', variables: { variable: [{ scope: 'user', key: 'firstname', value: 'Zoë' }] }, options: {} }),
 	invoke: mepWorkflow('mepE2eInvoke0001', 'E2E invoke', { resource: 'service', operation: 'invoke', environment: 'cie', serviceId: '4D7E1A9C2B3F', phoneNumber: '+44 7700 900412', variables: { variable: [{ key: 'user.firstname', value: 'Robin' }] }, options: {} }),
+	restricted: mepWorkflow('mepE2eRestrict01', 'E2E restricted domains', { resource: 'subscription', operation: 'addUser', subscription: rl('B2C3D4E5F6A1'), msisdn: '447700900901', options: {} }, { credential: RESTRICTED_CREDENTIAL }),
 	bulk: mepWorkflow(
 		'mepE2eBulkAdd001',
 		'E2E bulk add 300',

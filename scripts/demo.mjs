@@ -1,25 +1,31 @@
 // npm run demo: the package running in a real n8n against the local MEP emulator, in one command.
-// Builds the package, installs n8n 2.41.1 (once), installs the packed package as a community
+// `npm run demo -- --n8n 1.x` (or MEP_N8N=1.x) runs it on the tested 1.x line instead of 2.x.
+// Builds the package, installs that n8n (once), installs the packed package as a community
 // node, imports the example credential and workflows, publishes the sign-up form, sets up the
 // owner account and prints where to log in. Ctrl-C stops everything.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/index.mjs';
-import { n8nEnv, OWNER, ownerCookie, packPackage, root, runN8n, startN8nServer } from '../e2e/harness.mjs';
+import { n8nEnv, OWNER, ownerCookie, packPackage, publishWorkflowArgs, root, runN8n, startN8nServer, useN8nLine } from '../e2e/harness.mjs';
 import { installN8n } from './install-n8n.mjs';
 
 export const SIGN_UP_FORM_PATH = '/form/4a3f2c1d-5b6e-4f70-8a91-b2c3d4e5f601';
+export const MCP_SERVER_PATH = '/mcp/openmarket-mep';
 
 /** Starts the emulator and a real n8n with the package and examples; answers handles and URLs. */
-export async function startDemo({ n8nPort = 5678, brokerPort = 5679, emulatorPort = 8099, userFolder, build = true, log = console.log } = {}) {
+export async function startDemo({ n8nPort = 5678, brokerPort = 5679, emulatorPort = 8099, userFolder, build = true, log = console.log, line } = {}) {
+	const n8n = line ? useN8nLine(line) : undefined;
 	if (build) {
 		log('Building the package…');
 		execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 	}
-	installN8n({ quiet: true });
-	const folder = userFolder ?? path.join(root, '.cache/demo');
+	const { line: n8nLine, version } = installN8n({ line: n8n?.line, quiet: true });
+	log(`n8n ${version}`);
+	// One demo folder per line: a 1.x database is not for 2.x, nor the other way round.
+	const folder = userFolder ?? path.join(root, '.cache', `demo-${n8nLine}`);
 	const work = path.join(folder, 'import');
 	mkdirSync(work, { recursive: true });
 
@@ -48,7 +54,8 @@ export async function startDemo({ n8nPort = 5678, brokerPort = 5679, emulatorPor
 	for (const args of [
 		['import:credentials', `--input=${path.join(work, 'credentials.json')}`],
 		['import:workflow', `--input=${path.join(work, 'workflows.json')}`],
-		['publish:workflow', '--id=mepSignUpForm001'],
+		publishWorkflowArgs('mepSignUpForm001'),
+		publishWorkflowArgs('mepAiToolAddSub1'),
 	]) {
 		const result = await runN8n(args, env);
 		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
@@ -63,6 +70,7 @@ export async function startDemo({ n8nPort = 5678, brokerPort = 5679, emulatorPor
 		cookie,
 		url: server.url,
 		formUrl: `${server.url}${SIGN_UP_FORM_PATH}`,
+		mcpUrl: `${server.url}${MCP_SERVER_PATH}`,
 		async stop() {
 			await server.stop();
 			await emulator.close();
@@ -71,7 +79,9 @@ export async function startDemo({ n8nPort = 5678, brokerPort = 5679, emulatorPor
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+	const { values } = parseArgs({ options: { n8n: { type: 'string' } } });
 	const demo = await startDemo({
+		line: values.n8n,
 		n8nPort: Number(process.env.DEMO_N8N_PORT ?? 5678),
 		emulatorPort: Number(process.env.DEMO_EMULATOR_PORT ?? 8099),
 	});
@@ -82,6 +92,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 			`  n8n editor:        ${demo.url}`,
 			`  login:             ${OWNER.email} / ${OWNER.password}`,
 			`  sign-up form:      ${demo.formUrl}   (adds the number to "Product Alerts")`,
+			`  MCP server:        ${demo.mcpUrl}   (an AI agent's tool: Add to Product Alerts)`,
 			`  MEP emulator:      ${demo.emulator.baseUrl}   (state: ${demo.emulator.adminUrl}/state)`,
 			'  workflows:         "OpenMarket MEP: …" in the editor; open one and click "Execute workflow".',
 			'Ctrl-C stops n8n and the emulator.',
