@@ -1,0 +1,234 @@
+// n8n's queue mode, as teams run it past one process: Redis, a shared Postgres, one main n8n and two
+// workers, each with the package installed in its own user folder as n8n installs community
+// packages. Sign-ups and a 2,000-item bulk run all execute on the workers; a worker killed mid-run
+// leaves an execution n8n does not call a success, and running it again leaves exactly the members.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parse } from 'flatted';
+import path from 'node:path';
+import { startEmulator } from '../emulator/index.mjs';
+import { installN8n } from '../scripts/install-n8n.mjs';
+import { SIGN_UP_FORM_PATH } from '../scripts/demo.mjs';
+import { createUserFolder, freePort, n8n, n8nEnv, n8nLogs, packPackage, publishWorkflowArgs, removeUserFolder, runN8n, startN8nProcess } from './harness.mjs';
+import { startPostgres, startRedis } from './services.mjs';
+import { CREDENTIAL, example, mepWorkflow, webhookTrigger } from './workflows.mjs';
+
+const PASSWORD = 'Mep-Demo-Pa55&word'; // the emulator's demo account
+const SIGN_UPS = 50;
+const BULK = 2000;
+const PRODUCT_ALERTS = '7C1E4A9B2D';
+const BULK_SUBSCRIPTION = 'B2C3D4E5F6A1';
+const BULK_PATH = 'mep-queue-bulk-add';
+
+const bulkWorkflow = mepWorkflow(
+	'mepQueueBulkAdd1',
+	'Queue: bulk Add User',
+	{
+		resource: 'subscription',
+		operation: 'addUser',
+		subscription: { __rl: true, mode: 'id', value: BULK_SUBSCRIPTION },
+		msisdn: '={{ $json.phone }}',
+		options: {},
+	},
+	{ trigger: webhookTrigger(BULK_PATH), items: `Array.from({ length: ${BULK} }, (_, i) => ({ phone: '+44 7700 9' + String(i).padStart(5, '0') }))` },
+);
+const bulkNumbers = Array.from({ length: BULK }, (_, i) => `4477009${String(i).padStart(5, '0')}`);
+const signUpNumber = (i) => `4477009${String(10_000 + i).padStart(5, '0')}`; // 447700910000…
+
+let tmp;
+let emulator;
+let redis;
+let postgres;
+let main;
+const workers = [];
+const userFolders = [];
+
+beforeAll(async () => {
+	installN8n({ quiet: true });
+	tmp = mkdtempSync(path.join(os.tmpdir(), 'mep-queue-'));
+	[redis, postgres, emulator] = await Promise.all([startRedis(), startPostgres(), startEmulator()]);
+	const tarball = packPackage(tmp);
+	const queueEnv = async (prefix) => {
+		const userFolder = createUserFolder(tarball, prefix);
+		userFolders.push(userFolder);
+		return {
+			...n8nEnv(userFolder, { port: await freePort(), brokerPort: await freePort() }),
+			EXECUTIONS_MODE: 'queue',
+			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+			QUEUE_BULL_REDIS_PORT: String(redis.port),
+			// A lost worker's job is noticed within seconds instead of n8n's default 30 s.
+			QUEUE_WORKER_LOCK_DURATION: '5000',
+			QUEUE_WORKER_STALLED_INTERVAL: '5000',
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(postgres.port),
+			DB_POSTGRESDB_DATABASE: postgres.database,
+			DB_POSTGRESDB_USER: postgres.user,
+			DB_POSTGRESDB_PASSWORD: '',
+		};
+	};
+	const mainEnv = await queueEnv('mep-queue-main-');
+	const credential = { ...CREDENTIAL, type: 'openMarketMepApi', data: { username: 'demo', password: PASSWORD, baseUrl: emulator.baseUrl, serviceManagerUrl: emulator.serviceManagerUrl, cieUrl: emulator.cieUrl } };
+	writeFileSync(path.join(tmp, 'credentials.json'), JSON.stringify([credential]));
+	writeFileSync(path.join(tmp, 'workflows.json'), JSON.stringify([example('sign-up-form-adds-subscriber'), bulkWorkflow]));
+	for (const args of [
+		['import:credentials', `--input=${path.join(tmp, 'credentials.json')}`],
+		['import:workflow', `--input=${path.join(tmp, 'workflows.json')}`],
+		publishWorkflowArgs('mepSignUpForm001'),
+		publishWorkflowArgs(bulkWorkflow.id),
+	]) {
+		const result = await runN8n(args, mainEnv);
+		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
+	}
+	main = await startN8nProcess(['start'], mainEnv);
+	for (const name of ['a', 'b']) {
+		const env = await queueEnv(`mep-queue-worker-${name}-`);
+		workers.push(await startN8nProcess(['worker', '--concurrency=5'], env, { ready: (log) => /n8n worker is now ready/.test(log), stopGraceMs: 10_000 }));
+	}
+}, 900_000);
+
+afterAll(async () => {
+	await Promise.all(workers.map((worker) => worker.stop()));
+	await main?.stop();
+	await Promise.all([redis?.stop(), postgres?.stop(), emulator?.close()]);
+	for (const folder of userFolders) removeUserFolder(folder);
+	if (tmp) rmSync(tmp, { recursive: true, force: true });
+}, 120_000);
+
+const members = (id) => emulator.state().subscriptions.find((s) => s.id === id).members.map((m) => m.msisdn);
+
+/** Polls `read` until `ok(value)` or the timeout; answers the last value. */
+async function eventually(read, ok, timeoutMs = 120_000) {
+	const deadline = Date.now() + timeoutMs;
+	let value = await read();
+	while (!ok(value) && Date.now() < deadline) {
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		value = await read();
+	}
+	return value;
+}
+
+/** The executions of a workflow in the shared database: [{ id, status }], oldest first. */
+const executions = (workflowId) => postgres.query(`select id, status from execution_entity where "workflowId" = '${workflowId}' order by id`).map(([id, status]) => ({ id, status }));
+const done = (list) => list.every((e) => !['new', 'running', 'waiting'].includes(e.status));
+/** What went wrong in an execution, from its saved data (for a failing assertion's message). */
+function failureOf(id) {
+	const [row] = postgres.query(`select data from execution_data where "executionId" = ${Number(id)}`);
+	const error = row ? parse(row[0])?.resultData?.error : undefined;
+	return error ? `${error.message} ${error.description ?? ''}`.trim() : 'no error saved';
+}
+
+/** The statuses of executions, failures with their reason. */
+const statuses = (list) => list.map((e) => (e.status === 'success' ? e.status : `${e.status}: ${failureOf(e.id)}`));
+
+/** Which worker's log says it started an execution (and main's, which must not). */
+const ranOn = (id) => workers.filter((worker) => new RegExp(`Worker started execution ${id} `).test(worker.log.text));
+
+async function fireBulk() {
+	const response = await fetch(`${main.url}/webhook/${BULK_PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+	expect(response.status).toBe(200);
+}
+
+test(`${SIGN_UPS} sign-ups at once through the published form, each run on a worker, each number added once`, async () => {
+	const before = members(PRODUCT_ALERTS);
+	const responses = await Promise.all(
+		Array.from({ length: SIGN_UPS }, (_, i) => {
+			const form = new FormData();
+			form.append('field-0', `Subscriber ${i}`);
+			form.append('field-1', `07700 9${String(10_000 + i).padStart(5, '0')}`);
+			return fetch(`${main.url}${SIGN_UP_FORM_PATH}`, { method: 'POST', body: form });
+		}),
+	);
+	expect(responses.map((r) => r.status)).toEqual(Array(SIGN_UPS).fill(200));
+	const runs = await eventually(
+		() => executions('mepSignUpForm001'),
+		(list) => list.length === SIGN_UPS && done(list),
+	);
+	expect(statuses(runs)).toEqual(Array(SIGN_UPS).fill('success'));
+	for (const { id } of runs) {
+		expect(ranOn(id)).toHaveLength(1);
+		expect(main.log.text).toMatch(new RegExp(`Enqueued execution ${id} `));
+	}
+	// Both workers took a share.
+	expect(workers.map((worker) => runs.filter(({ id }) => ranOn(id)[0] === worker).length).every((n) => n > 0)).toBe(true);
+	const added = members(PRODUCT_ALERTS).filter((msisdn) => !before.includes(msisdn));
+	expect(added.sort()).toEqual(Array.from({ length: SIGN_UPS }, (_, i) => signUpNumber(i)).sort());
+	expect(emulator.stats().requests.byRoute['/subscriptionapi/adduser']).toBe(SIGN_UPS);
+});
+
+test(`one ${BULK}-item Add User run on a worker: exactly the numbers, none twice`, async () => {
+	emulator.reset();
+	await fireBulk();
+	const runs = await eventually(
+		() => executions(bulkWorkflow.id),
+		(list) => list.length === 1 && done(list),
+	);
+	expect(statuses(runs)).toEqual(['success']);
+	expect(ranOn(runs[0].id)).toHaveLength(1);
+	expect(members(BULK_SUBSCRIPTION).sort()).toEqual([...bulkNumbers].sort());
+	expect(emulator.stats().requests.byRoute['/subscriptionapi/adduser']).toBe(BULK);
+});
+
+test('a worker killed mid-run: n8n reports no success for a half-done run; running it again leaves exactly the members', async () => {
+	emulator.reset();
+	// Slow enough to catch mid-run: 2,000 requests, 20 in flight, 40 ms each, about 4 s.
+	emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', latencyMs: 40 }] });
+	const earlier = executions(bulkWorkflow.id).map((e) => e.id);
+	await fireBulk();
+	await eventually(() => members(BULK_SUBSCRIPTION).length, (n) => n >= 200, 60_000);
+	const [crashed] = executions(bulkWorkflow.id).filter((e) => !earlier.includes(e.id));
+	const [worker] = ranOn(crashed.id);
+	expect(worker).toBeDefined();
+	const addedBeforeKill = members(BULK_SUBSCRIPTION).length;
+	await worker.kill();
+	workers.splice(workers.indexOf(worker), 1);
+	expect(addedBeforeKill).toBeLessThan(BULK);
+
+	const [after] = await eventually(
+		() => executions(bulkWorkflow.id).filter((e) => e.id === crashed.id),
+		(list) => done(list),
+		120_000,
+	);
+	process.stdout.write(`\n  n8n ${n8n.version}: the killed worker's execution ended "${after.status}"\n`);
+	if (after.status === 'success') {
+		// n8n 1.x's default (QUEUE_WORKER_MAX_STALLED_COUNT=1): the surviving worker takes the stalled
+		// job and runs the execution again from its first item, so its success is a whole run.
+		const [survivor] = workers;
+		expect(ranOn(crashed.id)).toEqual([survivor]);
+		const finished = new RegExp(`Worker finished execution ${crashed.id} `);
+		expect(await eventually(() => survivor.log.text, (log) => finished.test(log), 30_000)).toMatch(finished); // logged just after saving
+		expect(emulator.stats().requests.byRoute['/subscriptionapi/adduser']).toBeGreaterThanOrEqual(addedBeforeKill + BULK);
+		expect(members(BULK_SUBSCRIPTION).sort()).toEqual([...bulkNumbers].sort());
+	} else {
+		// n8n 2.x runs no stalled job twice: the execution ends crashed (or failed), never a success.
+		expect(['crashed', 'error']).toContain(after.status);
+	}
+
+	emulator.clearFaults();
+	await fireBulk();
+	const rerun = await eventually(
+		() => executions(bulkWorkflow.id).filter((e) => !earlier.includes(e.id) && e.id !== crashed.id),
+		(list) => list.length === 1 && done(list),
+	);
+	expect(statuses(rerun)).toEqual(['success']);
+	expect(members(BULK_SUBSCRIPTION).sort()).toEqual([...bulkNumbers].sort());
+});
+
+test('the MEP password appears in no log of main or the workers, and nowhere in a dump of the Postgres database', async () => {
+	await Promise.all(workers.map((worker) => worker.stop()));
+	await main.stop();
+	const forms = [PASSWORD, encodeURIComponent(PASSWORD), Buffer.from(`demo:${PASSWORD}`).toString('base64')];
+	const logs = n8nLogs.join('\n');
+	expect(logs).toMatch(/Worker finished execution/);
+	for (const form of forms) expect(logs).not.toContain(form);
+	const dump = postgres.dump();
+	// The dump holds real data: the workflows, and saved executions with an added number.
+	expect(dump.includes(bulkWorkflow.id)).toBe(true);
+	expect(dump.includes(signUpNumber(0))).toBe(true);
+	for (const form of forms) expect(dump.includes(form)).toBe(false);
+});
+
+test(`the suite ran on n8n ${n8n.version}`, () => {
+	expect(main.log.text).toContain(n8n.version);
+});

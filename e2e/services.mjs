@@ -1,0 +1,138 @@
+// The servers n8n's queue mode needs, from Debian's packages, each on 127.0.0.1 in a throw-away
+// folder: Redis (the queue) and a Postgres cluster (the shared database). Installed with apt when
+// missing (CI runs as root on Debian); every process started here is stopped by stop() or at exit.
+import { execFileSync, spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './harness.mjs';
+
+/** Installs the Debian packages whose programs are missing: { '/usr/bin/redis-server': 'redis-server', … }. */
+export function ensureDebianPackages(programs) {
+	const missing = [...new Set(Object.entries(programs).filter(([program]) => !existsSync(program)).map(([, name]) => name))];
+	if (missing.length === 0) return;
+	if (process.getuid?.() !== 0) throw new Error(`Install the Debian packages ${missing.join(', ')} (apt-get install ${missing.join(' ')}): these tests need them`);
+	console.log(`Installing ${missing.join(', ')} from Debian's packages…`);
+	execFileSync('bash', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+const started = new Set();
+process.on('exit', () => {
+	for (const child of started) {
+		try {
+			process.kill(-child.pid, 'SIGKILL');
+		} catch {
+			// gone
+		}
+	}
+});
+
+function startProcess(command, args, options = {}) {
+	const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+	started.add(child);
+	const log = { text: '' };
+	child.stdout.on('data', (chunk) => (log.text += chunk));
+	child.stderr.on('data', (chunk) => (log.text += chunk));
+	const closed = new Promise((resolve) => child.once('close', resolve));
+	return {
+		child,
+		log,
+		async stop({ signal: first = 'SIGTERM', graceMs = 10_000 } = {}) {
+			const signal = (name) => {
+				try {
+					process.kill(-child.pid, name);
+				} catch {
+					// gone
+				}
+			};
+			if (child.exitCode === null && child.signalCode === null) {
+				signal(first);
+				const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+				await closed;
+				clearTimeout(timer);
+			}
+			started.delete(child);
+		},
+	};
+}
+
+async function waitFor(what, check, { timeoutMs = 60_000, process: proc } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await check())) {
+		if (proc && proc.child.exitCode !== null) throw new Error(`${what} exited ${proc.child.exitCode}:\n${proc.log.text}`);
+		if (Date.now() > deadline) throw new Error(`${what} did not start:\n${proc?.log.text ?? ''}`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+const canConnect = (port) =>
+	new Promise((resolve) => {
+		const socket = net.connect(port, '127.0.0.1');
+		socket.once('connect', () => {
+			socket.destroy();
+			resolve(true);
+		});
+		socket.once('error', () => resolve(false));
+	});
+
+/** Redis on a free port, in memory only; answers { port, stop() }. */
+export async function startRedis() {
+	ensureDebianPackages({ '/usr/bin/redis-server': 'redis-server' });
+	const port = await freePort();
+	const redis = startProcess('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes']);
+	await waitFor('redis-server', async () => /Ready to accept connections/.test(redis.log.text) && (await canConnect(port)), { process: redis });
+	return { port, stop: () => redis.stop() };
+}
+
+function postgresBin() {
+	const base = '/usr/lib/postgresql';
+	const version = existsSync(base) ? readdirSync(base).filter((name) => existsSync(path.join(base, name, 'bin/initdb'))).sort((a, b) => Number(b) - Number(a))[0] : undefined;
+	return version && path.join(base, version, 'bin');
+}
+
+/**
+ * A throw-away Postgres cluster (user n8n, trust login on 127.0.0.1 only) with a database `n8n`;
+ * answers { port, user, database, dump(), stop() }. As root, Postgres runs as Debian's postgres user.
+ */
+export async function startPostgres() {
+	if (!postgresBin()) ensureDebianPackages({ '/usr/lib/postgresql': 'postgresql' });
+	const bin = postgresBin();
+	if (!bin) throw new Error('Postgres is installed, but no /usr/lib/postgresql/<version>/bin/initdb was found');
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'mep-postgres-'));
+	const asRoot = process.getuid?.() === 0;
+	if (asRoot) {
+		const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+		const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+		chownSync(dir, uid, gid);
+	}
+	const as = (command, args) => (asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]);
+	const data = path.join(dir, 'data');
+	execFileSync(...as(path.join(bin, 'initdb'), ['-D', data, '-U', 'n8n', '--auth=trust', '--no-sync', '-E', 'UTF8']), { stdio: 'ignore' });
+	const port = await freePort();
+	const postgres = startProcess(
+		...as(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-h', '127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+	);
+	await waitFor('postgres', async () => /ready to accept connections/.test(postgres.log.text) && (await canConnect(port)), { process: postgres });
+	const client = ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n'];
+	execFileSync(path.join(bin, 'createdb'), [...client, 'n8n']);
+	return {
+		port,
+		user: 'n8n',
+		database: 'n8n',
+		/** One SQL query's rows, each an array of column texts. */
+		query(sql) {
+			const out = execFileSync(path.join(bin, 'psql'), [...client, '-d', 'n8n', '-AtF', '\t', '-c', sql], { encoding: 'utf8' });
+			return out
+				.split('\n')
+				.filter((row) => row !== '')
+				.map((row) => row.split('\t'));
+		},
+		/** pg_dump of the whole database, as text. */
+		dump: () => execFileSync(path.join(bin, 'pg_dump'), [...client, 'n8n'], { encoding: 'utf8', maxBuffer: 1 << 30 }),
+		async stop() {
+			await postgres.stop({ signal: 'SIGINT' }); // fast shutdown: does not wait for clients
+			rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}
