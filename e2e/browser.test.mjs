@@ -2,12 +2,12 @@
 // playwright-core): the node and its Subscription › Add User fields render, the workflow runs, the
 // sign-up form works.
 // Screenshots go to test-results/screenshots/<line>/.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startDemo } from '../scripts/demo.mjs';
-import { freePort, n8n, removeUserFolder, root } from './harness.mjs';
+import { eventually, freePort, n8n, removeUserFolder, root } from './harness.mjs';
 import { ensureDebianPackages } from './services.mjs';
 
 // Debian's Chromium; CHROMIUM_PATH names another (GitHub's runner ships Google Chrome).
@@ -20,7 +20,7 @@ let userFolder;
 
 /** Debian's Chromium, installed here when missing (CI runs as root on Debian). */
 function ensureChromium() {
-	if (!process.env.CHROMIUM_PATH) ensureDebianPackages({ [CHROMIUM]: 'chromium' });
+	if (!process.env.CHROMIUM_PATH) ensureDebianPackages({ chromium: existsSync(CHROMIUM) });
 }
 
 beforeAll(async () => {
@@ -48,17 +48,6 @@ const testId = (id) => page.locator(`[data-test-id="${id}"]`);
 /** Back to the canvas: n8n 2.x's node view has a close button, 1.x's a "Back to canvas" one. */
 const closeNodeView = () => page.locator('[data-test-id="ndv-close-button"]:visible, [data-test-id="back-to-canvas"]:visible').first().click();
 const members = () => demo.emulator.state().subscriptions.find((s) => s.id === '7C1E4A9B2D').members.map((m) => m.msisdn);
-
-/** Polls `read` until `ok(value)` or the timeout; answers the last value. */
-async function eventually(read, ok, timeoutMs = 60_000) {
-	const deadline = Date.now() + timeoutMs;
-	let value = await read();
-	while (!ok(value) && Date.now() < deadline) {
-		await new Promise((resolve) => setTimeout(resolve, 250));
-		value = await read();
-	}
-	return value;
-}
 
 test('the OpenMarket MEP node opens with its resource, operation and Add User fields', async () => {
 	await page.goto(`${demo.url}/workflow/mepAddSubscrib01`);

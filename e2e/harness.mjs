@@ -27,12 +27,16 @@ const LINES = {
 		// 1.x's errors drop their cause (a class field resets it), so its credential tester never
 		// sees the failed response and shows its own text instead of a credential's status rule.
 		credentialTestUsesStatusRules: false,
+		// Queue mode: a job whose worker died goes to another worker once (QUEUE_WORKER_MAX_STALLED_COUNT=1).
+		stalledJob: 'run again',
 	},
 	'2.x': {
 		// No api.n8n.io fetch at start (ready in ~11 s instead of ~30 s).
 		env: { N8N_DISABLED_MODULES: 'mcp-registry' },
 		publishArgs: (id) => ['publish:workflow', `--id=${id}`],
 		credentialTestUsesStatusRules: true,
+		// Queue mode: n8n 2.x gives a stalled job to no one (maxStalledCount 0) and saves it as failed.
+		stalledJob: 'failed',
 	},
 };
 let line = LINES[n8n.line];
@@ -45,7 +49,7 @@ export function useN8nLine(name) {
 }
 
 /** What n8n itself does differently on the line driven here. */
-export const n8nBehaviour = () => ({ credentialTestUsesStatusRules: line.credentialTestUsesStatusRules });
+export const n8nBehaviour = () => ({ credentialTestUsesStatusRules: line.credentialTestUsesStatusRules, stalledJob: line.stalledJob });
 
 /** The CLI arguments that put a workflow with a trigger live (its webhooks or form answer). */
 export const publishWorkflowArgs = (id) => line.publishArgs(id);
@@ -221,7 +225,8 @@ export async function startN8nProcess(args, env, { timeoutMs = 120_000, ready, s
 			try {
 				// Ready, and the REST API is mounted: n8n 1.x reports ready before its routes answer
 				// (then /rest/login is a 404; once mounted, 401 without a session).
-				return (await fetch(`${url}/healthz/readiness`)).ok && (await fetch(`${url}/rest/login`)).status !== 404;
+				const get = (route) => fetch(`${url}${route}`, { signal: AbortSignal.timeout(5000) });
+				return (await get('/healthz/readiness')).ok && (await get('/rest/login')).status !== 404;
 			} catch {
 				return false; // not listening yet
 			}
@@ -235,7 +240,10 @@ export async function startN8nProcess(args, env, { timeoutMs = 120_000, ready, s
 	};
 	const deadline = Date.now() + timeoutMs;
 	while (!(await isReady(log.text))) {
-		if (child.exitCode !== null) throw new Error(`n8n ${args.join(' ')} exited ${child.exitCode}:\n${log.text}`);
+		if (child.exitCode !== null || child.signalCode !== null) {
+			signal('SIGKILL'); // whatever it started (its task runner) goes with it
+			throw new Error(`n8n ${args.join(' ')} exited ${child.exitCode ?? child.signalCode}:\n${log.text}`);
+		}
 		if (Date.now() > deadline) {
 			signal('SIGKILL');
 			throw new Error(`n8n ${args.join(' ')} did not become ready:\n${log.text}`);
@@ -253,7 +261,10 @@ export async function startN8nProcess(args, env, { timeoutMs = 120_000, ready, s
 		pid: child.pid,
 		/** SIGTERM, then SIGKILL after the grace period (n8n workers may not stop on SIGTERM). */
 		async stop() {
-			if (child.exitCode !== null || child.signalCode !== null) return finish();
+			if (child.exitCode !== null || child.signalCode !== null) {
+				signal('SIGKILL'); // n8n itself is gone: its task runner must not keep the pipes open
+				return finish();
+			}
 			signal('SIGTERM');
 			const timer = setTimeout(() => signal('SIGKILL'), stopGraceMs);
 			await finish();
@@ -269,6 +280,17 @@ export async function startN8nProcess(args, env, { timeoutMs = 120_000, ready, s
 
 /** Starts `n8n start` and waits until it is ready; answers { url, log, stop() }. */
 export const startN8nServer = (env, options) => startN8nProcess(['start'], env, options);
+
+/** Polls `read` until `ok(value)` or the timeout; answers the last value. */
+export async function eventually(read, ok, timeoutMs = 60_000) {
+	const deadline = Date.now() + timeoutMs;
+	let value = await read();
+	while (!ok(value) && Date.now() < deadline) {
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		value = await read();
+	}
+	return value;
+}
 
 export const OWNER = { email: 'owner@example.com', firstName: 'Demo', lastName: 'Owner', password: 'Demo-Owner-Pa55' };
 

@@ -40,11 +40,14 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-	await client?.close();
-	await server?.stop();
-	await emulator?.close();
-	removeUserFolder(userFolder);
-	if (tmp) rmSync(tmp, { recursive: true, force: true });
+	try {
+		await client?.close();
+	} finally {
+		await server?.stop();
+		await emulator?.close();
+		removeUserFolder(userFolder);
+		if (tmp) rmSync(tmp, { recursive: true, force: true });
+	}
 });
 
 const members = () => emulator.state().subscriptions.find((s) => s.id === '7C1E4A9B2D').members.map((m) => m.msisdn);
@@ -58,13 +61,14 @@ test('the agent lists the tool, with the description and the $fromAI parameter t
 	[tool] = tools;
 	expect(tool.description).toMatch(/Product Alerts/);
 	expect(tool.inputSchema.properties.msisdn).toMatchObject({ type: 'string' });
-	expect(tool.inputSchema.required ?? ['msisdn']).toContain('msisdn');
+	expect(tool.inputSchema.required).toContain('msisdn');
 });
 
 test('calling the tool adds the number in MEP and answers what the node output', async () => {
 	const result = await client.callTool({ name: tool.name, arguments: { msisdn: '07700 900222' } });
 	expect(result.isError).toBeFalsy();
 	expect(text(result)).toContain('447700900222');
+	expect(text(result)).not.toContain(PASSWORD);
 	expect(members()).toContain('447700900222');
 });
 

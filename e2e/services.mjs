@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './harness.mjs';
 
-/** Installs the Debian packages whose programs are missing: { '/usr/bin/redis-server': 'redis-server', … }. */
-export function ensureDebianPackages(programs) {
-	const missing = [...new Set(Object.entries(programs).filter(([program]) => !existsSync(program)).map(([, name]) => name))];
+/** Installs the Debian packages not there yet: { 'redis-server': existsSync('/usr/bin/redis-server'), … }. */
+export function ensureDebianPackages(present) {
+	const missing = Object.keys(present).filter((name) => !present[name]);
 	if (missing.length === 0) return;
 	if (process.getuid?.() !== 0) throw new Error(`Install the Debian packages ${missing.join(', ')} (apt-get install ${missing.join(' ')}): these tests need them`);
 	console.log(`Installing ${missing.join(', ')} from Debian's packages…`);
@@ -78,10 +78,15 @@ const canConnect = (port) =>
 
 /** Redis on a free port, in memory only; answers { port, stop() }. */
 export async function startRedis() {
-	ensureDebianPackages({ '/usr/bin/redis-server': 'redis-server' });
+	ensureDebianPackages({ 'redis-server': existsSync('/usr/bin/redis-server') });
 	const port = await freePort();
 	const redis = startProcess('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes']);
-	await waitFor('redis-server', async () => /Ready to accept connections/.test(redis.log.text) && (await canConnect(port)), { process: redis });
+	try {
+		await waitFor('redis-server', async () => /Ready to accept connections/.test(redis.log.text) && (await canConnect(port)), { process: redis });
+	} catch (error) {
+		await redis.stop({ signal: 'SIGKILL' });
+		throw error;
+	}
 	return { port, stop: () => redis.stop() };
 }
 
@@ -96,7 +101,7 @@ function postgresBin() {
  * answers { port, user, database, dump(), stop() }. As root, Postgres runs as Debian's postgres user.
  */
 export async function startPostgres() {
-	if (!postgresBin()) ensureDebianPackages({ '/usr/lib/postgresql': 'postgresql' });
+	ensureDebianPackages({ postgresql: Boolean(postgresBin()) });
 	const bin = postgresBin();
 	if (!bin) throw new Error('Postgres is installed, but no /usr/lib/postgresql/<version>/bin/initdb was found');
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'mep-postgres-'));
@@ -108,21 +113,35 @@ export async function startPostgres() {
 	}
 	const as = (command, args) => (asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]);
 	const data = path.join(dir, 'data');
-	execFileSync(...as(path.join(bin, 'initdb'), ['-D', data, '-U', 'n8n', '--auth=trust', '--no-sync', '-E', 'UTF8']), { stdio: 'ignore' });
+	try {
+		execFileSync(...as(path.join(bin, 'initdb'), ['-D', data, '-U', 'n8n', '--auth=trust', '--no-sync', '-E', 'UTF8']), { stdio: 'ignore' });
+	} catch (error) {
+		rmSync(dir, { recursive: true, force: true });
+		throw error;
+	}
 	const port = await freePort();
 	const postgres = startProcess(
 		...as(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-h', '127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
 	);
-	await waitFor('postgres', async () => /ready to accept connections/.test(postgres.log.text) && (await canConnect(port)), { process: postgres });
+	const stop = async (signal = 'SIGINT') => {
+		await postgres.stop({ signal }); // SIGINT: a fast shutdown, which does not wait for clients
+		rmSync(dir, { recursive: true, force: true });
+	};
 	const client = ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n'];
-	execFileSync(path.join(bin, 'createdb'), [...client, 'n8n']);
+	try {
+		await waitFor('postgres', async () => /ready to accept connections/.test(postgres.log.text) && (await canConnect(port)), { process: postgres });
+		execFileSync(path.join(bin, 'createdb'), [...client, 'n8n']);
+	} catch (error) {
+		await stop('SIGKILL');
+		throw error;
+	}
 	return {
 		port,
 		user: 'n8n',
 		database: 'n8n',
 		/** One SQL query's rows, each an array of column texts. */
 		query(sql) {
-			const out = execFileSync(path.join(bin, 'psql'), [...client, '-d', 'n8n', '-AtF', '\t', '-c', sql], { encoding: 'utf8' });
+			const out = execFileSync(path.join(bin, 'psql'), [...client, '-d', 'n8n', '-AtF', '\t', '-c', sql], { encoding: 'utf8', maxBuffer: 1 << 30 });
 			return out
 				.split('\n')
 				.filter((row) => row !== '')
@@ -130,9 +149,6 @@ export async function startPostgres() {
 		},
 		/** pg_dump of the whole database, as text. */
 		dump: () => execFileSync(path.join(bin, 'pg_dump'), [...client, 'n8n'], { encoding: 'utf8', maxBuffer: 1 << 30 }),
-		async stop() {
-			await postgres.stop({ signal: 'SIGINT' }); // fast shutdown: does not wait for clients
-			rmSync(dir, { recursive: true, force: true });
-		},
+		stop: () => stop(),
 	};
 }

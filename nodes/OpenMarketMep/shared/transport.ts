@@ -1,4 +1,4 @@
-import { getCredentialAllowedDomains, NodeApiError, sleep } from 'n8n-workflow';
+import { getCredentialAllowedDomains, NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
@@ -66,6 +66,13 @@ export class MepConnection {
 					: find.length >= 2
 						? (find as (data: ICredentialDataDecryptedObject, nodeEndpointUrl: string) => string | undefined)(credentialData, baseURL)
 						: getCredentialAllowedDomains({ node, credentialData, credentialOwnedSurface: true, nodeEndpointUrl: baseURL });
+			// Restricted, yet no list came back: a form of the function this node does not know. Fail
+			// closed rather than send unrestricted.
+			if (allowed === undefined && typeof find === 'function' && credentialData.allowedHttpRequestDomains === 'domains') {
+				throw new NodeOperationError(node, 'The credential allows only some HTTP request domains, but this n8n did not say which, so nothing was sent', {
+					description: 'Report this with your n8n version at https://github.com/openmarket-mep/n8n-nodes-openmarket-mep/issues; until then, set the credential\'s Allowed HTTP Request Domains to All.',
+				});
+			}
 			this.allowedDomains.set(field, allowed);
 		}
 		return this.allowedDomains.get(field);
