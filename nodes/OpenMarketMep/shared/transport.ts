@@ -56,22 +56,21 @@ export class MepConnection {
 	private domainsFor(node: INode, field: BaseUrlField, baseURL: string): string | undefined {
 		if (!this.allowedDomains.has(field)) {
 			const credentialData = this.credentials.data ?? {};
-			// What the running n8n-workflow offers: nothing (no restrictions to apply), the 1.x form
-			// (credentialData, nodeEndpointUrl), where the endpoint is always the credential's own, or
-			// the 2.x form taking one options object.
-			const find = getCredentialAllowedDomains as unknown;
-			const allowed =
-				typeof find !== 'function'
-					? undefined
-					: find.length >= 2
-						? (find as (data: ICredentialDataDecryptedObject, nodeEndpointUrl: string) => string | undefined)(credentialData, baseURL)
+			let allowed: string | undefined;
+			// n8n versions without credential domain restrictions have none to apply.
+			if (typeof getCredentialAllowedDomains === 'function') {
+				// n8n-workflow 1.x takes (credentialData, nodeEndpointUrl), the endpoint always being the
+				// credential's own; 2.x one options object.
+				allowed =
+					getCredentialAllowedDomains.length >= 2
+						? (getCredentialAllowedDomains as unknown as (data: ICredentialDataDecryptedObject, nodeEndpointUrl: string) => string | undefined)(credentialData, baseURL)
 						: getCredentialAllowedDomains({ node, credentialData, credentialOwnedSurface: true, nodeEndpointUrl: baseURL });
-			// Restricted, yet no list came back: a form of the function this node does not know. Fail
-			// closed rather than send unrestricted.
-			if (allowed === undefined && typeof find === 'function' && credentialData.allowedHttpRequestDomains === 'domains') {
-				throw new NodeOperationError(node, 'The credential allows only some HTTP request domains, but this n8n did not say which, so nothing was sent', {
-					description: 'Report this with your n8n version at https://github.com/openmarket-mep/n8n-nodes-openmarket-mep/issues; until then, set the credential\'s Allowed HTTP Request Domains to All.',
-				});
+				// Restricted, yet no list came back: a form this node does not know. Fail closed.
+				if (allowed === undefined && credentialData.allowedHttpRequestDomains === 'domains') {
+					throw new NodeOperationError(node, 'The credential allows only some HTTP request domains, but this n8n did not say which, so nothing was sent', {
+						description: 'Report this with your n8n version at https://github.com/openmarket-mep/n8n-nodes-openmarket-mep/issues; until then, set the credential\'s Allowed HTTP Request Domains to All.',
+					});
+				}
 			}
 			this.allowedDomains.set(field, allowed);
 		}
