@@ -17,26 +17,30 @@ export const NODE_TYPE = `${PACKAGE}.openMarketMep`;
 /** The n8n this process drives: { line, version, dir, nodeBin, n8nBin }; MEP_N8N names it. */
 export let n8n = n8nInstall();
 
-/** What the harness does differently per n8n line. */
+/** What differs per n8n line: what the harness does, and (`behaviour`) what n8n itself does that tests expect. */
 const LINES = {
 	'1.x': {
 		// 1.x stops at start on an unknown module name, and mcp-registry is one there.
 		env: {},
 		// 1.x has no publish:workflow: activating is how a trigger goes live.
 		publishArgs: (id) => ['update:workflow', `--id=${id}`, '--active=true'],
-		// 1.x's errors drop their cause (a class field resets it), so its credential tester never
-		// sees the failed response and shows its own text instead of a credential's status rule.
-		credentialTestUsesStatusRules: false,
-		// Queue mode: a job whose worker died goes to another worker once (QUEUE_WORKER_MAX_STALLED_COUNT=1).
-		stalledJob: 'run again',
+		behaviour: {
+			// 1.x's errors drop their cause (a class field resets it), so its credential tester never
+			// sees the failed response and shows its own text instead of a credential's status rule.
+			credentialTestUsesStatusRules: false,
+			// Queue mode: a job whose worker died goes to another worker once (QUEUE_WORKER_MAX_STALLED_COUNT=1).
+			stalledJob: 'run again',
+		},
 	},
 	'2.x': {
 		// No api.n8n.io fetch at start (ready in ~11 s instead of ~30 s).
 		env: { N8N_DISABLED_MODULES: 'mcp-registry' },
 		publishArgs: (id) => ['publish:workflow', `--id=${id}`],
-		credentialTestUsesStatusRules: true,
-		// Queue mode: n8n 2.x gives a stalled job to no one (maxStalledCount 0) and saves it as failed.
-		stalledJob: 'failed',
+		behaviour: {
+			credentialTestUsesStatusRules: true,
+			// Queue mode: n8n 2.x gives a stalled job to no one (maxStalledCount 0) and saves it as failed.
+			stalledJob: 'failed',
+		},
 	},
 };
 let line = LINES[n8n.line];
@@ -49,7 +53,7 @@ export function useN8nLine(name) {
 }
 
 /** What n8n itself does differently on the line driven here. */
-export const n8nBehaviour = () => ({ credentialTestUsesStatusRules: line.credentialTestUsesStatusRules, stalledJob: line.stalledJob });
+export const n8nBehaviour = () => line.behaviour;
 
 /** The CLI arguments that put a workflow with a trigger live (its webhooks or form answer). */
 export const publishWorkflowArgs = (id) => line.publishArgs(id);
@@ -208,29 +212,23 @@ export function nodeOutput(data, nodeName) {
 }
 
 /**
- * Starts a long-running n8n command (`start`, `worker`) and waits until `ready(log)` holds (by
- * default: the server is ready and its REST API answers); answers { url, log, pid, stop(), kill() }.
+ * Starts a long-running process in its own process group and waits until `ready(log)` holds;
+ * answers { child, log, stop({ signal, graceMs }), kill() }. On failing to start it is killed;
+ * whatever is still running when this process exits gets SIGKILL. `onClose(log)` sees its output.
  */
-export async function startN8nProcess(args, env, { timeoutMs = 120_000, ready, stopGraceMs = 15_000 } = {}) {
-	const child = spawn(path.join(n8n.nodeBin, 'node'), [n8n.n8nBin, ...args], { env, cwd: env.N8N_USER_FOLDER, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startProcess(command, args, { what = path.basename(command), env, cwd, ready = () => true, timeoutMs = 60_000, pollMs = 250, graceMs = 10_000, onClose } = {}) {
+	const child = spawn(command, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	children.add(child);
 	const log = { text: '' };
 	child.stdout.on('data', (chunk) => (log.text += chunk));
 	child.stderr.on('data', (chunk) => (log.text += chunk));
-	const closed = new Promise((resolve) => child.once('close', resolve));
-	const url = `http://127.0.0.1:${env.N8N_PORT}`;
-	const isReady =
-		ready ??
-		(async () => {
-			try {
-				// Ready, and the REST API is mounted: n8n 1.x reports ready before its routes answer
-				// (then /rest/login is a 404; once mounted, 401 without a session).
-				const get = (route) => fetch(`${url}${route}`, { signal: AbortSignal.timeout(5000) });
-				return (await get('/healthz/readiness')).ok && (await get('/rest/login')).status !== 404;
-			} catch {
-				return false; // not listening yet
-			}
-		});
+	const closed = new Promise((resolve) =>
+		child.once('close', () => {
+			children.delete(child);
+			onClose?.(log.text);
+			resolve();
+		}),
+	);
 	const signal = (name) => {
 		try {
 			process.kill(-child.pid, name);
@@ -238,48 +236,80 @@ export async function startN8nProcess(args, env, { timeoutMs = 120_000, ready, s
 			// gone
 		}
 	};
-	const deadline = Date.now() + timeoutMs;
-	while (!(await isReady(log.text))) {
-		if (child.exitCode !== null || child.signalCode !== null) {
-			signal('SIGKILL'); // whatever it started (its task runner) goes with it
-			throw new Error(`n8n ${args.join(' ')} exited ${child.exitCode ?? child.signalCode}:\n${log.text}`);
-		}
-		if (Date.now() > deadline) {
-			signal('SIGKILL');
-			throw new Error(`n8n ${args.join(' ')} did not become ready:\n${log.text}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-	const finish = async () => {
-		await closed;
-		children.delete(child);
-		n8nLogs.push(log.text);
-	};
-	return {
-		url,
+	const running = () => child.exitCode === null && child.signalCode === null;
+	const handle = {
+		child,
 		log,
-		pid: child.pid,
-		/** SIGTERM, then SIGKILL after the grace period (n8n workers may not stop on SIGTERM). */
-		async stop() {
-			if (child.exitCode !== null || child.signalCode !== null) {
-				signal('SIGKILL'); // n8n itself is gone: its task runner must not keep the pipes open
-				return finish();
+		/** `signal` (SIGTERM), then SIGKILL after the grace period; once the process is gone, SIGKILL for what it started. */
+		async stop({ signal: first = 'SIGTERM', graceMs: grace = graceMs } = {}) {
+			if (!running()) {
+				signal('SIGKILL'); // e.g. n8n's task runner, which must not keep the pipes open
+				return closed;
 			}
-			signal('SIGTERM');
-			const timer = setTimeout(() => signal('SIGKILL'), stopGraceMs);
-			await finish();
+			signal(first);
+			const timer = setTimeout(() => signal('SIGKILL'), grace);
+			await closed;
 			clearTimeout(timer);
 		},
 		/** SIGKILL at once: a crash. */
 		async kill() {
 			signal('SIGKILL');
-			await finish();
+			await closed;
 		},
 	};
+	const deadline = Date.now() + timeoutMs;
+	while (!(await ready(log.text))) {
+		if (!running() || Date.now() > deadline) {
+			const problem = running() ? 'did not become ready' : `exited ${child.exitCode ?? child.signalCode}`;
+			await handle.kill();
+			throw new Error(`${what} ${problem}:\n${log.text}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, pollMs));
+	}
+	return handle;
+}
+
+/**
+ * Starts a long-running n8n command (`start`, `worker`) and waits until `ready(log)` holds (by
+ * default: the server is ready and its REST API answers); answers { url, log, stop(), kill() }.
+ */
+export async function startN8nProcess(args, env, { timeoutMs = 120_000, ready, stopGraceMs = 15_000 } = {}) {
+	const url = `http://127.0.0.1:${env.N8N_PORT}`;
+	const serverReady = async () => {
+		try {
+			// Ready, and the REST API is mounted: n8n 1.x reports ready before its routes answer
+			// (then /rest/login is a 404; once mounted, 401 without a session).
+			const get = (route) => fetch(`${url}${route}`, { signal: AbortSignal.timeout(5000) });
+			return (await get('/healthz/readiness')).ok && (await get('/rest/login')).status !== 404;
+		} catch {
+			return false; // not listening yet
+		}
+	};
+	const handle = await startProcess(path.join(n8n.nodeBin, 'node'), [n8n.n8nBin, ...args], {
+		what: `n8n ${args.join(' ')}`,
+		env,
+		cwd: env.N8N_USER_FOLDER,
+		ready: ready ?? serverReady,
+		timeoutMs,
+		pollMs: 500,
+		graceMs: stopGraceMs, // n8n workers may not stop on SIGTERM
+		onClose: (text) => n8nLogs.push(text),
+	});
+	return { ...handle, url };
 }
 
 /** Starts `n8n start` and waits until it is ready; answers { url, log, stop() }. */
 export const startN8nServer = (env, options) => startN8nProcess(['start'], env, options);
+
+/** Imports credentials and workflows into the n8n of `env` (files in `dir`), then publishes the workflows `publish` names. */
+export async function importIntoN8n(env, dir, { credentials = [], workflows = [], publish = [] }) {
+	writeFileSync(path.join(dir, 'credentials.json'), JSON.stringify(credentials));
+	writeFileSync(path.join(dir, 'workflows.json'), JSON.stringify(workflows));
+	for (const args of [['import:credentials', `--input=${path.join(dir, 'credentials.json')}`], ['import:workflow', `--input=${path.join(dir, 'workflows.json')}`], ...publish.map(publishWorkflowArgs)]) {
+		const result = await runN8n(args, env);
+		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
+	}
+}
 
 /** Polls `read` until `ok(value)` or the timeout; answers the last value. */
 export async function eventually(read, ok, timeoutMs = 60_000) {

@@ -1,19 +1,19 @@
 // The node as an AI agent's tool: examples/ai-tool-add-subscriber.json (n8n's MCP Server Trigger
 // with Subscription › Add User as its tool, the number from $fromAI) published in a real n8n, and
 // this test as the agent, with the official MCP client (@modelcontextprotocol/sdk).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startEmulator } from '../emulator/index.mjs';
 import { installN8n } from '../scripts/install-n8n.mjs';
-import { createUserFolder, freePort, n8nEnv, packPackage, publishWorkflowArgs, removeUserFolder, runN8n, startN8nServer } from './harness.mjs';
-import { CREDENTIAL, example } from './workflows.mjs';
+import { createUserFolder, freePort, importIntoN8n, n8nEnv, packPackage, removeUserFolder, startN8nServer } from './harness.mjs';
+import { DEMO_LOGIN, emulatorCredential, example } from './workflows.mjs';
 
 const workflow = example('ai-tool-add-subscriber');
 const trigger = workflow.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.mcpTrigger');
-const PASSWORD = 'Mep-Demo-Pa55&word'; // the emulator's demo account
+const PASSWORD = DEMO_LOGIN.password;
 
 let tmp;
 let userFolder;
@@ -27,13 +27,7 @@ beforeAll(async () => {
 	userFolder = createUserFolder(packPackage(tmp), 'mep-mcp-n8n-');
 	emulator = await startEmulator();
 	const env = n8nEnv(userFolder, { port: await freePort(), brokerPort: await freePort() });
-	const credential = { ...CREDENTIAL, type: 'openMarketMepApi', data: { username: 'demo', password: PASSWORD, baseUrl: emulator.baseUrl, serviceManagerUrl: emulator.serviceManagerUrl, cieUrl: emulator.cieUrl } };
-	writeFileSync(path.join(tmp, 'credentials.json'), JSON.stringify([credential]));
-	writeFileSync(path.join(tmp, 'workflows.json'), JSON.stringify([workflow]));
-	for (const args of [['import:credentials', `--input=${path.join(tmp, 'credentials.json')}`], ['import:workflow', `--input=${path.join(tmp, 'workflows.json')}`], publishWorkflowArgs(workflow.id)]) {
-		const result = await runN8n(args, env);
-		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
-	}
+	await importIntoN8n(env, tmp, { credentials: [emulatorCredential(emulator)], workflows: [workflow], publish: [workflow.id] });
 	server = await startN8nServer(env);
 	client = new Client({ name: 'openmarket-mep-e2e-agent', version: '1.0.0' });
 	await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/${trigger.parameters.path}`)));

@@ -1,7 +1,7 @@
 // The packed package inside a real n8n (each tested line): installed as a community package, workflows run
 // with `n8n execute`, the credential tested through n8n's REST API, and the MEP password looked
 // for in everything n8n printed and stored.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator } from '../emulator/index.mjs';
@@ -11,6 +11,7 @@ import {
 	databaseFiles,
 	executeWorkflow,
 	freePort,
+	importIntoN8n,
 	n8nEnv,
 	n8nBehaviour,
 	n8nLogs,
@@ -18,21 +19,18 @@ import {
 	ownerCookie,
 	packPackage,
 	removeUserFolder,
-	runN8n,
 	startN8nServer,
 } from './harness.mjs';
-import { CREDENTIAL, example, RESTRICTED_CREDENTIAL, WORKFLOWS } from './workflows.mjs';
+import { CREDENTIAL, DEMO_LOGIN, emulatorCredential, emulatorCredentialData, example, RESTRICTED_CREDENTIAL, WORKFLOWS } from './workflows.mjs';
 
-const PASSWORD = 'Mep-Demo-Pa55&word';
+const PASSWORD = DEMO_LOGIN.password;
 let tmp;
 let userFolder;
 let emulator;
 let env;
 let server;
 
-function credentialData() {
-	return { username: 'demo', password: PASSWORD, baseUrl: emulator.baseUrl, serviceManagerUrl: emulator.serviceManagerUrl, cieUrl: emulator.cieUrl };
-}
+const credentialData = () => emulatorCredentialData(emulator);
 
 beforeAll(async () => {
 	installN8n({ quiet: true });
@@ -40,17 +38,13 @@ beforeAll(async () => {
 	userFolder = createUserFolder(packPackage(tmp));
 	emulator = await startEmulator();
 	env = n8nEnv(userFolder, { port: await freePort(), brokerPort: await freePort() });
-	const restricted = { id: RESTRICTED_CREDENTIAL.id, name: RESTRICTED_CREDENTIAL.name, type: 'openMarketMepApi', data: { ...credentialData(), allowedHttpRequestDomains: 'domains', allowedDomains: RESTRICTED_CREDENTIAL.allowedDomains } };
-	writeFileSync(path.join(tmp, 'credentials.json'), JSON.stringify([{ ...CREDENTIAL, type: 'openMarketMepApi', data: credentialData() }, restricted]));
-	const workflows = [example('add-subscriber'), example('send-sms-broadcast'), example('update-variable'), ...Object.values(WORKFLOWS)];
-	writeFileSync(path.join(tmp, 'workflows.json'), JSON.stringify(workflows));
-	for (const args of [
-		['import:credentials', `--input=${path.join(tmp, 'credentials.json')}`],
-		['import:workflow', `--input=${path.join(tmp, 'workflows.json')}`],
-	]) {
-		const result = await runN8n(args, env);
-		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
-	}
+	await importIntoN8n(env, tmp, {
+		credentials: [
+			emulatorCredential(emulator),
+			emulatorCredential(emulator, RESTRICTED_CREDENTIAL, { allowedHttpRequestDomains: 'domains', allowedDomains: RESTRICTED_CREDENTIAL.allowedDomains }),
+		],
+		workflows: [example('add-subscriber'), example('send-sms-broadcast'), example('update-variable'), ...Object.values(WORKFLOWS)],
+	});
 }, 900_000);
 
 afterAll(async () => {

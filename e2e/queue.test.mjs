@@ -3,18 +3,18 @@
 // packages. Sign-ups and a 2,000-item bulk run all execute on the workers; a worker killed mid-run
 // leaves no half-done run reported as a success (2.x fails it, 1.x runs it again whole on the other
 // worker), and running it again leaves exactly the members.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { parse } from 'flatted';
 import path from 'node:path';
 import { startEmulator } from '../emulator/index.mjs';
 import { installN8n } from '../scripts/install-n8n.mjs';
 import { SIGN_UP_FORM_PATH } from '../scripts/demo.mjs';
-import { createUserFolder, eventually, freePort, n8n, n8nBehaviour, n8nEnv, n8nLogs, packPackage, publishWorkflowArgs, removeUserFolder, runN8n, startN8nProcess } from './harness.mjs';
+import { createUserFolder, eventually, freePort, importIntoN8n, n8n, n8nBehaviour, n8nEnv, n8nLogs, packPackage, removeUserFolder, startN8nProcess } from './harness.mjs';
 import { startPostgres, startRedis } from './services.mjs';
-import { CREDENTIAL, example, mepWorkflow, webhookTrigger } from './workflows.mjs';
+import { DEMO_LOGIN, emulatorCredential, example, mepWorkflow, webhookTrigger } from './workflows.mjs';
 
-const PASSWORD = 'Mep-Demo-Pa55&word'; // the emulator's demo account
+const PASSWORD = DEMO_LOGIN.password;
 const SIGN_UPS = 50;
 const BULK = 2000;
 const PRODUCT_ALERTS = '7C1E4A9B2D';
@@ -74,18 +74,8 @@ beforeAll(async () => {
 		};
 	};
 	const mainEnv = await queueEnv('mep-queue-main-');
-	const credential = { ...CREDENTIAL, type: 'openMarketMepApi', data: { username: 'demo', password: PASSWORD, baseUrl: emulator.baseUrl, serviceManagerUrl: emulator.serviceManagerUrl, cieUrl: emulator.cieUrl } };
-	writeFileSync(path.join(tmp, 'credentials.json'), JSON.stringify([credential]));
-	writeFileSync(path.join(tmp, 'workflows.json'), JSON.stringify([example('sign-up-form-adds-subscriber'), bulkWorkflow]));
-	for (const args of [
-		['import:credentials', `--input=${path.join(tmp, 'credentials.json')}`],
-		['import:workflow', `--input=${path.join(tmp, 'workflows.json')}`],
-		publishWorkflowArgs('mepSignUpForm001'),
-		publishWorkflowArgs(bulkWorkflow.id),
-	]) {
-		const result = await runN8n(args, mainEnv);
-		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
-	}
+	const signUp = example('sign-up-form-adds-subscriber');
+	await importIntoN8n(mainEnv, tmp, { credentials: [emulatorCredential(emulator)], workflows: [signUp, bulkWorkflow], publish: [signUp.id, bulkWorkflow.id] });
 	main = await startN8nProcess(['start'], mainEnv);
 	for (const name of ['a', 'b']) {
 		const env = await queueEnv(`mep-queue-worker-${name}-`);

@@ -1,12 +1,12 @@
 // The servers n8n's queue mode needs, from Debian's packages, each on 127.0.0.1 in a throw-away
 // folder: Redis (the queue) and a Postgres cluster (the shared database). Installed with apt when
-// missing (CI runs as root on Debian); every process started here is stopped by stop() or at exit.
-import { execFileSync, spawn } from 'node:child_process';
+// missing (CI runs as root on Debian); each is stopped by stop(), or by the harness at exit.
+import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './harness.mjs';
+import { freePort, startProcess } from './harness.mjs';
 
 /** Installs the Debian packages not there yet: { 'redis-server': existsSync('/usr/bin/redis-server'), … }. */
 export function ensureDebianPackages(present) {
@@ -15,55 +15,6 @@ export function ensureDebianPackages(present) {
 	if (process.getuid?.() !== 0) throw new Error(`Install the Debian packages ${missing.join(', ')} (apt-get install ${missing.join(' ')}): these tests need them`);
 	console.log(`Installing ${missing.join(', ')} from Debian's packages…`);
 	execFileSync('bash', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-const started = new Set();
-process.on('exit', () => {
-	for (const child of started) {
-		try {
-			process.kill(-child.pid, 'SIGKILL');
-		} catch {
-			// gone
-		}
-	}
-});
-
-function startProcess(command, args, options = {}) {
-	const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...options });
-	started.add(child);
-	const log = { text: '' };
-	child.stdout.on('data', (chunk) => (log.text += chunk));
-	child.stderr.on('data', (chunk) => (log.text += chunk));
-	const closed = new Promise((resolve) => child.once('close', resolve));
-	return {
-		child,
-		log,
-		async stop({ signal: first = 'SIGTERM', graceMs = 10_000 } = {}) {
-			const signal = (name) => {
-				try {
-					process.kill(-child.pid, name);
-				} catch {
-					// gone
-				}
-			};
-			if (child.exitCode === null && child.signalCode === null) {
-				signal(first);
-				const timer = setTimeout(() => signal('SIGKILL'), graceMs);
-				await closed;
-				clearTimeout(timer);
-			}
-			started.delete(child);
-		},
-	};
-}
-
-async function waitFor(what, check, { timeoutMs = 60_000, process: proc } = {}) {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await check())) {
-		if (proc && proc.child.exitCode !== null) throw new Error(`${what} exited ${proc.child.exitCode}:\n${proc.log.text}`);
-		if (Date.now() > deadline) throw new Error(`${what} did not start:\n${proc?.log.text ?? ''}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
 }
 
 const canConnect = (port) =>
@@ -80,13 +31,9 @@ const canConnect = (port) =>
 export async function startRedis() {
 	ensureDebianPackages({ 'redis-server': existsSync('/usr/bin/redis-server') });
 	const port = await freePort();
-	const redis = startProcess('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes']);
-	try {
-		await waitFor('redis-server', async () => /Ready to accept connections/.test(redis.log.text) && (await canConnect(port)), { process: redis });
-	} catch (error) {
-		await redis.stop({ signal: 'SIGKILL' });
-		throw error;
-	}
+	const redis = await startProcess('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
+		ready: async (log) => /Ready to accept connections/.test(log) && (await canConnect(port)),
+	});
 	return { port, stop: () => redis.stop() };
 }
 
@@ -106,30 +53,25 @@ export async function startPostgres() {
 	if (!bin) throw new Error('Postgres is installed, but no /usr/lib/postgresql/<version>/bin/initdb was found');
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'mep-postgres-'));
 	const asRoot = process.getuid?.() === 0;
-	if (asRoot) {
-		const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-		const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-		chownSync(dir, uid, gid);
-	}
 	const as = (command, args) => (asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]);
 	const data = path.join(dir, 'data');
-	try {
-		execFileSync(...as(path.join(bin, 'initdb'), ['-D', data, '-U', 'n8n', '--auth=trust', '--no-sync', '-E', 'UTF8']), { stdio: 'ignore' });
-	} catch (error) {
-		rmSync(dir, { recursive: true, force: true });
-		throw error;
-	}
 	const port = await freePort();
-	const postgres = startProcess(
-		...as(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-h', '127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
-	);
+	const client = ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n'];
+	let postgres;
 	const stop = async (signal = 'SIGINT') => {
-		await postgres.stop({ signal }); // SIGINT: a fast shutdown, which does not wait for clients
+		await postgres?.stop({ signal }); // SIGINT: a fast shutdown, which does not wait for clients
 		rmSync(dir, { recursive: true, force: true });
 	};
-	const client = ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n'];
 	try {
-		await waitFor('postgres', async () => /ready to accept connections/.test(postgres.log.text) && (await canConnect(port)), { process: postgres });
+		if (asRoot) {
+			const id = (flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+			chownSync(dir, id('-u'), id('-g'));
+		}
+		execFileSync(...as(path.join(bin, 'initdb'), ['-D', data, '-U', 'n8n', '--auth=trust', '--no-sync', '-E', 'UTF8']), { stdio: 'ignore' });
+		postgres = await startProcess(
+			...as(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-h', '127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+			{ what: 'postgres', ready: async (log) => /ready to accept connections/.test(log) && (await canConnect(port)) },
+		);
 		execFileSync(path.join(bin, 'createdb'), [...client, 'n8n']);
 	} catch (error) {
 		await stop('SIGKILL');

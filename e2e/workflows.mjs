@@ -7,6 +7,14 @@ import { NODE_TYPE, root } from './harness.mjs';
 export const CREDENTIAL = { id: 'mepEmulatorCred1', name: 'OpenMarket MEP (local emulator)' };
 /** The same login, restricted by n8n's Allowed HTTP Request Domains to a list without 127.0.0.1. */
 export const RESTRICTED_CREDENTIAL = { id: 'mepRestrictCred1', name: 'OpenMarket MEP (restricted domains)', allowedDomains: 'mep.example.com' };
+/** The emulator's demo login (emulator/seeds/demo.json). */
+export const DEMO_LOGIN = { username: 'demo', password: 'Mep-Demo-Pa55&word' };
+
+/** The credential's data for a running emulator: the demo login and the emulator's base URLs. */
+export const emulatorCredentialData = (emulator) => ({ ...DEMO_LOGIN, baseUrl: emulator.baseUrl, serviceManagerUrl: emulator.serviceManagerUrl, cieUrl: emulator.cieUrl });
+
+/** A credential as n8n's import:credentials takes it: `credential`'s id and name, the emulator's data and `extra` fields. */
+export const emulatorCredential = (emulator, { id, name } = CREDENTIAL, extra = {}) => ({ id, name, type: 'openMarketMepApi', data: { ...emulatorCredentialData(emulator), ...extra } });
 
 export function example(name) {
 	return JSON.parse(readFileSync(path.join(root, 'examples', `${name}.json`), 'utf8'));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/index.mjs';
-import { n8nEnv, OWNER, ownerCookie, packPackage, publishWorkflowArgs, root, runN8n, startN8nServer, useN8nLine } from '../e2e/harness.mjs';
+import { importIntoN8n, n8n, n8nEnv, OWNER, ownerCookie, packPackage, root, startN8nServer, useN8nLine } from '../e2e/harness.mjs';
 import { installN8n } from './install-n8n.mjs';
 
 export const SIGN_UP_FORM_PATH = '/form/4a3f2c1d-5b6e-4f70-8a91-b2c3d4e5f601';
@@ -17,15 +17,15 @@ export const MCP_SERVER_PATH = '/mcp/openmarket-mep';
 
 /** Starts the emulator and a real n8n with the package and examples; answers handles and URLs. */
 export async function startDemo({ n8nPort = 5678, brokerPort = 5679, emulatorPort = 8099, userFolder, build = true, log = console.log, line } = {}) {
-	const n8n = line ? useN8nLine(line) : undefined;
+	if (line) useN8nLine(line);
 	if (build) {
 		log('Building the package…');
 		execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 	}
-	const { line: n8nLine, version } = installN8n({ line: n8n?.line, quiet: true });
-	log(`n8n ${version}`);
+	installN8n({ line: n8n.line, quiet: true });
+	log(`n8n ${n8n.version}`);
 	// One demo folder per line: a 1.x database is not for 2.x, nor the other way round.
-	const folder = userFolder ?? path.join(root, '.cache', `demo-${n8nLine}`);
+	const folder = userFolder ?? path.join(root, '.cache', `demo-${n8n.line}`);
 	const work = path.join(folder, 'import');
 	mkdirSync(work, { recursive: true });
 
@@ -45,21 +45,11 @@ export async function startDemo({ n8nPort = 5678, brokerPort = 5679, emulatorPor
 	for (const credential of credentials) {
 		Object.assign(credential.data, { baseUrl: emulator.baseUrl, serviceManagerUrl: emulator.serviceManagerUrl, cieUrl: emulator.cieUrl });
 	}
-	writeFileSync(path.join(work, 'credentials.json'), JSON.stringify(credentials));
 	const workflows = readdirSync(path.join(root, 'examples'))
 		.filter((name) => name.endsWith('.json') && name !== 'credentials.json')
 		.map((name) => JSON.parse(readFileSync(path.join(root, 'examples', name), 'utf8')));
-	writeFileSync(path.join(work, 'workflows.json'), JSON.stringify(workflows));
 	log('Importing the example credential and workflows into n8n…');
-	for (const args of [
-		['import:credentials', `--input=${path.join(work, 'credentials.json')}`],
-		['import:workflow', `--input=${path.join(work, 'workflows.json')}`],
-		publishWorkflowArgs('mepSignUpForm001'),
-		publishWorkflowArgs('mepAiToolAddSub1'),
-	]) {
-		const result = await runN8n(args, env);
-		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
-	}
+	await importIntoN8n(env, work, { credentials, workflows, publish: ['mepSignUpForm001', 'mepAiToolAddSub1'] });
 
 	log('Starting n8n…');
 	const server = await startN8nServer(env);
