@@ -4,6 +4,7 @@
 // What differs between the n8n lines is in LINES, one entry per difference.
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -309,6 +310,28 @@ export async function importIntoN8n(env, dir, { credentials = [], workflows = []
 		const result = await runN8n(args, env);
 		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
 	}
+}
+
+/**
+ * Waits until a published workflow's trigger URL (a webhook, form or MCP server) is live: n8n
+ * activates published workflows after its server is ready (1.x while starting, 2.x in the
+ * background). A CORS preflight lists the methods registered for the path: none but OPTIONS yet.
+ */
+export async function waitUntilLive(url, timeoutMs = 60_000) {
+	// node:http, not fetch: fetch leaves out the Origin header, without which n8n lists nothing.
+	const allowedMethods = () =>
+		new Promise((resolve) => {
+			const request = http.request(url, { method: 'OPTIONS', headers: { Origin: new URL(url).origin }, timeout: 5000 }, (response) => {
+				response.resume();
+				resolve(String(response.headers['access-control-allow-methods'] ?? ''));
+			});
+			request.on('timeout', () => request.destroy());
+			request.on('error', () => resolve(''));
+			request.end();
+		});
+	const live = (methods) => methods.split(',').some((method) => !['', 'OPTIONS'].includes(method.trim()));
+	const methods = await eventually(allowedMethods, live, timeoutMs);
+	if (!live(methods)) throw new Error(`${url} did not go live within ${timeoutMs / 1000} s (its webhook is not registered)`);
 }
 
 /** Polls `read` until `ok(value)` or the timeout; answers the last value. */

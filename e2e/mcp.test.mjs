@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startEmulator } from '../emulator/index.mjs';
 import { installN8n } from '../scripts/install-n8n.mjs';
-import { createUserFolder, freePort, importIntoN8n, n8nEnv, packPackage, removeUserFolder, startN8nServer } from './harness.mjs';
+import { createUserFolder, freePort, importIntoN8n, n8nEnv, packPackage, removeUserFolder, startN8nServer, waitUntilLive } from './harness.mjs';
 import { DEMO_LOGIN, emulatorCredential, example } from './workflows.mjs';
 
 const workflow = example('ai-tool-add-subscriber');
@@ -29,8 +29,10 @@ beforeAll(async () => {
 	const env = n8nEnv(userFolder, { port: await freePort(), brokerPort: await freePort() });
 	await importIntoN8n(env, tmp, { credentials: [emulatorCredential(emulator)], workflows: [workflow], publish: [workflow.id] });
 	server = await startN8nServer(env);
+	const endpoint = `${server.url}/mcp/${trigger.parameters.path}`;
+	await waitUntilLive(endpoint);
 	client = new Client({ name: 'openmarket-mep-e2e-agent', version: '1.0.0' });
-	await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/${trigger.parameters.path}`)));
+	await client.connect(new StreamableHTTPClientTransport(new URL(endpoint)));
 }, 900_000);
 
 afterAll(async () => {

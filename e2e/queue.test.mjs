@@ -10,7 +10,7 @@ import path from 'node:path';
 import { startEmulator } from '../emulator/index.mjs';
 import { installN8n } from '../scripts/install-n8n.mjs';
 import { SIGN_UP_FORM_PATH } from '../scripts/demo.mjs';
-import { createUserFolder, eventually, freePort, importIntoN8n, n8n, n8nBehaviour, n8nEnv, n8nLogs, packPackage, removeUserFolder, startN8nProcess } from './harness.mjs';
+import { createUserFolder, eventually, freePort, importIntoN8n, n8n, n8nBehaviour, n8nEnv, n8nLogs, packPackage, removeUserFolder, startN8nProcess, waitUntilLive } from './harness.mjs';
 import { startPostgres, startRedis } from './services.mjs';
 import { DEMO_LOGIN, emulatorCredential, example, mepWorkflow, webhookTrigger } from './workflows.mjs';
 
@@ -77,6 +77,7 @@ beforeAll(async () => {
 	const signUp = example('sign-up-form-adds-subscriber');
 	await importIntoN8n(mainEnv, tmp, { credentials: [emulatorCredential(emulator)], workflows: [signUp, bulkWorkflow], publish: [signUp.id, bulkWorkflow.id] });
 	main = await startN8nProcess(['start'], mainEnv);
+	await Promise.all([waitUntilLive(`${main.url}${SIGN_UP_FORM_PATH}`), waitUntilLive(`${main.url}/webhook/${BULK_PATH}`)]);
 	for (const name of ['a', 'b']) {
 		const env = await queueEnv(`mep-queue-worker-${name}-`);
 		workers.push(await startN8nProcess(['worker', '--concurrency=5'], env, { ready: (log) => /n8n worker is now ready/.test(log), stopGraceMs: 10_000 }));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/index.mjs';
-import { importIntoN8n, n8n, n8nEnv, OWNER, ownerCookie, packPackage, root, startN8nServer, useN8nLine } from '../e2e/harness.mjs';
+import { importIntoN8n, n8n, n8nEnv, OWNER, ownerCookie, packPackage, root, startN8nServer, useN8nLine, waitUntilLive } from '../e2e/harness.mjs';
 import { installN8n } from './install-n8n.mjs';
 
 export const SIGN_UP_FORM_PATH = '/form/4a3f2c1d-5b6e-4f70-8a91-b2c3d4e5f601';
@@ -53,6 +53,7 @@ export async function startDemo({ n8nPort = 5678, brokerPort = 5679, emulatorPor
 
 	log('Starting n8n…');
 	const server = await startN8nServer(env);
+	await Promise.all([waitUntilLive(`${server.url}${SIGN_UP_FORM_PATH}`), waitUntilLive(`${server.url}${MCP_SERVER_PATH}`)]);
 	const cookie = await ownerCookie(server.url);
 	return {
 		emulator,
