@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run emulator -- --port 8099 --seed emulator/seeds/demo.json --latency 0 --jitter 0 --rate-limit 0
+// npm run emulator -- --port 8099 --seed emulator/seeds/demo.json --latency 0 --jitter 0 --rate-limit 0 --concurrency 0 --tls
 import { parseArgs } from 'node:util';
 import { DEMO_SEED, startEmulator } from './index.mjs';
 import { loadSeed } from './state.mjs';
@@ -11,6 +11,10 @@ const USAGE = `Usage: npm run emulator -- [options]
   --latency <ms>         added latency on every MEP route (default 0)
   --jitter <ms>          extra random latency 0..ms (default 0)
   --rate-limit <n>       requests per second before 429 + Retry-After (default 0 = none)
+  --concurrency <n>      requests served at a time, the rest queued in order (default 0 = no limit)
+  --tls                  HTTPS with a self-signed certificate made at start (clients: ignore
+                         SSL issues, or trust the certificate printed with --print-certificate)
+  --print-certificate    with --tls, print the certificate (PEM) after the banner
   --random-seed <n>      seed of the fault randomness (default 1)
   --no-204-body          omit the body of the variable-delete 204 (sent by default, as documented)
   --quiet                no line per request
@@ -32,6 +36,9 @@ try {
 			latency: { type: 'string', default: '0' },
 			jitter: { type: 'string', default: '0' },
 			'rate-limit': { type: 'string', default: '0' },
+			concurrency: { type: 'string', default: '0' },
+			tls: { type: 'boolean', default: false },
+			'print-certificate': { type: 'boolean', default: false },
 			'random-seed': { type: 'string', default: '1' },
 			'no-204-body': { type: 'boolean', default: false },
 			'send-204-body': { type: 'boolean', default: false }, // kept for older scripts: now the default
@@ -70,6 +77,8 @@ try {
 		latencyMs: number('latency'),
 		jitterMs: number('jitter'),
 		rateLimit: number('rate-limit'),
+		concurrency: number('concurrency'),
+		tls: values.tls,
 		randomSeed: number('random-seed'),
 		quiet: values.quiet,
 		send204Body: !values['no-204-body'],
@@ -90,6 +99,7 @@ process.stdout.write(
 		`  admin API:                        ${emulator.adminUrl}/state`,
 		demo ? `  demo login: username ${demo.username}, password ${demo.password}` : '  (the seed has no accounts)',
 		'Ctrl-C stops it.',
+		...(values['print-certificate'] && emulator.certificate ? [emulator.certificate.trim()] : []),
 		'',
 	].join('\n'),
 );

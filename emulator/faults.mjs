@@ -57,20 +57,51 @@ function validate(spec) {
 			fail(`rules[${i}].probability must be 0..1`);
 		}
 		if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 0)) fail(`rules[${i}].count must be a whole number >= 0`);
+		if (rule.retryAfter !== undefined && !(rule.fault === 'status429' && Number.isInteger(rule.retryAfter) && rule.retryAfter >= 0)) {
+			fail(`rules[${i}].retryAfter (whole seconds) goes with the status429 fault`);
+		}
 		if (rule.fault === 'redirect' && !(typeof rule.redirectTo === 'string' && /^https?:\/\/[^/]+$/.test(rule.redirectTo))) {
 			fail(`rules[${i}].redirectTo must be a base URL such as http://localhost:8099 (no path) for the redirect fault`);
 		}
+		if (rule.concurrency !== undefined && !(Number.isInteger(rule.concurrency) && rule.concurrency >= 1)) fail(`rules[${i}].concurrency must be a whole number >= 1`);
+		if (rule.transient !== undefined && typeof rule.transient !== 'boolean') fail(`rules[${i}].transient must be true or false`);
+		if (rule.transient && !rule.fault) fail(`rules[${i}].transient needs a fault`);
 		nonNegative(rule.latencyMs, 'latencyMs', i);
 		nonNegative(rule.jitterMs, 'jitterMs', i);
 		if (rule.rateLimit !== undefined) {
 			if (rule.rateLimit === null || typeof rule.rateLimit !== 'object') fail(`rules[${i}].rateLimit must be { perSecond, retryAfter? }`);
 			if (rule.rateLimit.perSecond === undefined) fail(`rules[${i}].rateLimit.perSecond is required`);
+			const { retryAfter } = rule.rateLimit;
+			if (retryAfter !== undefined && typeof retryAfter !== 'boolean' && !(Number.isInteger(retryAfter) && retryAfter >= 0)) fail(`rules[${i}].rateLimit.retryAfter must be true, false or whole seconds`);
 			nonNegative(rule.rateLimit.perSecond, 'rateLimit.perSecond', i);
 		}
 	});
 }
 
 export class FaultSpecError extends Error {}
+
+/** An MEP that serves only `size` requests at a time: the rest wait their turn, in order. */
+export class ServiceQueue {
+	constructor(size) {
+		this.size = size;
+		this.busy = 0;
+		this.waiting = [];
+	}
+
+	/** Resolves once the request holds a slot; call the function it resolves with to give it back. */
+	async enter() {
+		if (this.busy >= this.size) await new Promise((resolve) => this.waiting.push(resolve));
+		else this.busy += 1;
+		let left = false;
+		return () => {
+			if (left) return;
+			left = true;
+			const next = this.waiting.shift();
+			if (next) next();
+			else this.busy -= 1;
+		};
+	}
+}
 
 export class FaultPlan {
 	/** `defaultSeed` is used when a spec has no randomSeed (the emulator's startup randomSeed). */
@@ -85,38 +116,46 @@ export class FaultPlan {
 		this.random = prng(this.spec.randomSeed);
 		this.windows = this.spec.rules.map(() => ({ second: 0, count: 0 }));
 		this.remaining = this.spec.rules.map((rule) => rule.count ?? Infinity);
+		this.queues = this.spec.rules.map((rule) => (rule.concurrency ? new ServiceQueue(rule.concurrency) : undefined));
+		// transient rules: the requests (method, path and query) each has faulted already
+		this.faulted = this.spec.rules.map(() => new Set());
 	}
 
 	/**
-	 * What to do with a request to `route`: { delayMs, rateLimited?: { retryAfter }, fault? }.
-	 * Every matching rule adds its latency; a rate limit exceeded wins over faults; otherwise the
-	 * first fault that fires (and still has `count` left) wins. Every matching rule draws its random
-	 * numbers (jitter, probability) whatever happens, so the same seed and the same sequence of
-	 * routes replay the same decisions even when a rate limit (wall-clock) intervenes.
+	 * What to do with a request to `route`: { delayMs, queues, rateLimited?: { retryAfter }, fault? }.
+	 * Every matching rule adds its latency; a rule with `concurrency` adds its queue, whose slot the
+	 * request holds while it is served (its latency included); a rate limit exceeded wins over
+	 * faults; otherwise the first fault that fires (and still has `count` left; a `transient` one
+	 * only on a request it has not faulted before, `request` being its method and URL) wins. Every
+	 * matching rule draws its random numbers (jitter, probability) whatever happens, so the same
+	 * seed and the same sequence of routes replay the same decisions even when a rate limit
+	 * (wall-clock) intervenes.
 	 */
-	decide(route) {
-		const decision = { delayMs: 0 };
+	decide(route, request = '') {
+		const decision = { delayMs: 0, queues: [] };
 		const fired = [];
 		this.spec.rules.forEach((rule, index) => {
 			if (rule.route !== undefined && rule.route !== '*' && rule.route !== route) return;
 			decision.delayMs += (rule.latencyMs ?? 0) + (rule.jitterMs ? Math.floor(this.random() * rule.jitterMs) : 0);
+			if (this.queues[index]) decision.queues.push(this.queues[index]);
 			if (rule.rateLimit) {
 				// A fixed one-second window per rule: at most perSecond requests in each wall-clock second.
 				const second = Math.floor(Date.now() / 1000);
 				const window = this.windows[index];
 				if (window.second !== second) Object.assign(window, { second, count: 0 });
 				window.count += 1;
-				if (window.count > rule.rateLimit.perSecond) decision.rateLimited ??= { retryAfter: rule.rateLimit.retryAfter !== false };
+				if (window.count > rule.rateLimit.perSecond) decision.rateLimited ??= { retryAfter: rule.rateLimit.retryAfter ?? true };
 			}
 			if (rule.fault) {
 				const hit = rule.probability === undefined || this.random() < rule.probability;
-				if (hit) fired.push(index);
+				if (hit && !(rule.transient && this.faulted[index].has(request))) fired.push(index);
 			}
 		});
 		if (!decision.rateLimited) {
 			const index = fired.find((i) => this.remaining[i] > 0);
 			if (index !== undefined) {
 				this.remaining[index] -= 1;
+				if (this.spec.rules[index].transient) this.faulted[index].add(request);
 				decision.fault = this.spec.rules[index].fault;
 				decision.rule = this.spec.rules[index];
 			}
@@ -158,7 +197,7 @@ export function serveFault(fault, res, hung, req, rule = {}) {
 	switch (fault) {
 		case 'status429':
 		case 'status429NoRetryAfter':
-			return serveRateLimited(res, { retryAfter: fault === 'status429' });
+			return serveRateLimited(res, { retryAfter: fault === 'status429' && (rule.retryAfter ?? true) });
 		case 'redirect':
 			// A proxy or load balancer sending the client elsewhere: same path and query, other host.
 			res.writeHead(302, { Location: `${rule.redirectTo}${req.url}`, 'Content-Length': 0, Server: SERVER_HEADER });
@@ -228,9 +267,10 @@ export function serveFault(fault, res, hung, req, rule = {}) {
 	}
 }
 
+/** A 429; `retryAfter`: true for the usual Retry-After, a number of seconds, or false for none. */
 export function serveRateLimited(res, { retryAfter }) {
 	const body = latin1Bytes(FAULT_BODIES.rateLimited);
-	const wait = retryAfter ? { 'Retry-After': String(FAULT_BODIES.retryAfterSeconds) } : {};
+	const wait = retryAfter === false ? {} : { 'Retry-After': String(retryAfter === true ? FAULT_BODIES.retryAfterSeconds : retryAfter) };
 	res.writeHead(429, { ...textHeaders, 'Content-Length': body.length, ...wait });
 	res.end(body);
 }

@@ -2,6 +2,7 @@
 // Invoke Service under /servicemanager (production) and /servicemanager-cie (CIE), plus a small
 // admin API under /_emulator/ (a path MEP does not use).
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +56,32 @@ function safeDecode(text) {
 	}
 }
 
+/** The median number of requests in flight over the time there were any (0 when never). */
+function busyMedian(timeAt) {
+	const busy = [...timeAt.entries()].filter(([count, ms]) => count > 0 && ms > 0).sort((a, b) => a[0] - b[0]);
+	const total = busy.reduce((sum, [, ms]) => sum + ms, 0);
+	let sum = 0;
+	for (const [count, ms] of busy) {
+		sum += ms;
+		if (sum >= total / 2) return count;
+	}
+	return 0;
+}
+
+/** A self-signed certificate for the emulator's address (and localhost), made anew at each start: no key is ever kept. */
+async function selfSignedCertificate(host) {
+	// A dev dependency, loaded only for --tls so that the emulator runs on built-ins otherwise.
+	const { generate } = await import('selfsigned');
+	const ip = /^[\d.]+$|:/.test(host);
+	const notAfterDate = new Date(Date.now() + 7 * 24 * 3600 * 1000);
+	return generate([{ name: 'commonName', value: host }], {
+		keyType: 'ec',
+		algorithm: 'sha256',
+		notAfterDate,
+		extensions: [{ name: 'subjectAltName', altNames: [ip ? { type: 7, ip: host } : { type: 2, value: host }, { type: 2, value: 'localhost' }] }],
+	});
+}
+
 function readBody(req, limit) {
 	return new Promise((resolve, reject) => {
 		const chunks = [];
@@ -72,9 +99,12 @@ function readBody(req, limit) {
 /**
  * Starts an emulator and resolves once it listens. Options: port (0 = a free one), host, seed (a
  * JSON file path or an object; default the demo seed), latencyMs, jitterMs, rateLimit (requests per
- * second, 0 = none) as a global fault rule, randomSeed (fault randomness), quiet (false: one stdout
- * line per MEP request, password redacted), send204Body (default true: see assumptions.mjs),
- * requestLogLimit (default 10,000).
+ * second, 0 = none) and concurrency (requests served at a time, the rest queued; 0 = no limit) as a
+ * global fault rule, randomSeed (fault randomness), quiet (false: one stdout line per MEP request,
+ * password redacted), send204Body (default true: see assumptions.mjs), requestLogLimit (default
+ * 10,000), tls (HTTPS with a self-signed certificate made at start; its PEM is `certificate`).
+ * Without tls it starts listening before its first await, so a caller can start it the moment
+ * it learns that a connection was refused.
  */
 export async function startEmulator(options = {}) {
 	const {
@@ -84,7 +114,9 @@ export async function startEmulator(options = {}) {
 		latencyMs = 0,
 		jitterMs = 0,
 		rateLimit = 0,
+		concurrency = 0,
 		randomSeed = 1,
+		tls = false,
 		quiet = true,
 		send204Body = SUCCESS.variableDidNotExist.sendBodyByDefault,
 		requestLogLimit = REQUEST_LOG_LIMIT,
@@ -92,7 +124,10 @@ export async function startEmulator(options = {}) {
 	const startSeed = loadSeed(seed);
 	let state = createState(startSeed);
 	// The startup load settings are a global rule; clearFaults() comes back to them.
-	const baseRule = latencyMs || jitterMs || rateLimit ? { route: '*', latencyMs, jitterMs, ...(rateLimit ? { rateLimit: { perSecond: rateLimit } } : {}) } : undefined;
+	const baseRule =
+		latencyMs || jitterMs || rateLimit || concurrency
+			? { route: '*', latencyMs, jitterMs, ...(rateLimit ? { rateLimit: { perSecond: rateLimit } } : {}), ...(concurrency ? { concurrency } : {}) }
+			: undefined;
 	const startFaults = { randomSeed, rules: baseRule ? [baseRule] : [] };
 	const faults = new FaultPlan(startFaults, randomSeed);
 	const sockets = new Set();
@@ -100,7 +135,18 @@ export async function startEmulator(options = {}) {
 	let requestLog = [];
 	let stats;
 	let inFlight = 0;
+	// Time spent at each number of requests in flight (ms), for the median of a busy spell.
+	let inFlightTime = new Map();
+	let inFlightSince = Date.now();
+	const noteInFlight = (change) => {
+		const now = Date.now();
+		inFlightTime.set(inFlight, (inFlightTime.get(inFlight) ?? 0) + (now - inFlightSince));
+		inFlightSince = now;
+		inFlight += change;
+	};
 	const resetStats = () => {
+		inFlightTime = new Map();
+		inFlightSince = Date.now();
 		stats = {
 			requests: { total: 0, byRoute: {} },
 			openConnections: sockets.size,
@@ -119,14 +165,14 @@ export async function startEmulator(options = {}) {
 		const invoke = INVOKE_PATH.exec(url.pathname);
 		const route = invoke ? INVOKE_ROUTE : Object.hasOwn(CMX_ROUTES, url.pathname) ? url.pathname : undefined;
 		stats.requests.total += 1;
-		inFlight += 1;
+		noteInFlight(1);
 		stats.requestsInFlight = inFlight;
 		stats.peakRequestsInFlight = Math.max(stats.peakRequestsInFlight, inFlight);
 		let answered = false;
 		const noteAnswered = () => {
 			if (answered) return;
 			answered = true;
-			inFlight -= 1;
+			noteInFlight(-1);
 			stats.requestsInFlight = inFlight;
 		};
 		res.on('finish', noteAnswered);
@@ -147,7 +193,13 @@ export async function startEmulator(options = {}) {
 			if (!route) return sendText(res, REJECTIONS.notFound.status, REJECTIONS.notFound.text());
 
 			// Faults are decided before the route runs, so a faulted request never changes the state.
-			const decision = faults.decide(route);
+			const decision = faults.decide(route, `${req.method} ${req.url}`);
+			// A queueing MEP: wait for a slot of each such rule, and hold it until answered.
+			for (const queue of decision.queues) {
+				const leave = await queue.enter();
+				res.on('close', leave);
+				if (res.destroyed) leave();
+			}
 			if (decision.delayMs > 0) await sleep(decision.delayMs);
 			if (res.destroyed || !res.socket || res.socket.destroyed) return undefined; // the client gave up while we waited
 			if (decision.rateLimited) {
@@ -193,7 +245,8 @@ export async function startEmulator(options = {}) {
 		}
 	}
 
-	const server = http.createServer((req, res) => {
+	const certificate = tls ? await selfSignedCertificate(host) : undefined;
+	const handler = (req, res) => {
 		let url;
 		try {
 			url = new URL(req.url, 'http://emulator');
@@ -206,7 +259,8 @@ export async function startEmulator(options = {}) {
 			if (!res.headersSent && !res.destroyed) sendText(res, 500, 'Emulator error');
 		});
 		return undefined;
-	});
+	};
+	const server = certificate ? https.createServer({ key: certificate.private, cert: certificate.cert }, handler) : http.createServer(handler);
 	server.keepAliveTimeout = 5000;
 	server.on('connection', (socket) => {
 		sockets.add(socket);
@@ -225,7 +279,7 @@ export async function startEmulator(options = {}) {
 		});
 	});
 	const address = server.address();
-	const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+	const baseUrl = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 	let closing;
 
 	const api = {
@@ -235,6 +289,8 @@ export async function startEmulator(options = {}) {
 		serviceManagerUrl: `${baseUrl}/servicemanager`,
 		cieUrl: `${baseUrl}/servicemanager-cie`,
 		adminUrl: `${baseUrl}/_emulator`,
+		/** With tls: the self-signed certificate (PEM) clients can trust instead of ignoring it. */
+		certificate: certificate?.cert,
 		/** A deep copy of the state, without passwords. */
 		state: () => publicState(state),
 		/** Back to the startup seed (or to `newSeed`, a path or object), with empty request log and fresh stats. */
@@ -255,7 +311,10 @@ export async function startEmulator(options = {}) {
 			return structuredClone(faults.spec);
 		},
 		faults: () => structuredClone(faults.spec),
-		stats: () => structuredClone(stats),
+		stats: () => {
+			noteInFlight(0);
+			return structuredClone({ ...stats, requestsInFlightMedian: busyMedian(inFlightTime) });
+		},
 		resetStats,
 		/** The last MEP requests: { method, path, query (password ***), status, at }. */
 		requests: () => structuredClone(requestLog),

@@ -113,6 +113,7 @@ test('GET /_emulator/stats and POST /_emulator/stats/reset', async () => {
 		peakConnections: expect.any(Number),
 		requestsInFlight: 0,
 		peakRequestsInFlight: 1,
+		requestsInFlightMedian: 1,
 		rateLimited: 1,
 		faultsInjected: 1,
 	});

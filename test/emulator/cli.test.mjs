@@ -92,6 +92,31 @@ test.each([
 	expect(cli.output.stderr).toContain('Usage: npm run emulator');
 });
 
+test('--tls serves HTTPS with a certificate made at start, --print-certificate prints it; --concurrency is a global rule', async () => {
+	const cli = startCli(['--port', '0', '--quiet', '--tls', '--print-certificate', '--concurrency', '3']);
+	const urls = await cli.ready;
+	try {
+		expect(urls.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+		const certificate = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(cli.output.stdout)?.[0];
+		expect(certificate).toBeDefined();
+		expect(cli.output.stdout).not.toMatch(/PRIVATE KEY/);
+		const https = await import('node:https');
+		const faults = await new Promise((resolve, reject) => {
+			https
+				.get(`${urls.baseUrl}/_emulator/faults`, { ca: certificate, agent: false }, (res) => {
+					let text = '';
+					res.on('data', (chunk) => (text += chunk));
+					res.on('end', () => resolve(JSON.parse(text)));
+				})
+				.on('error', reject);
+		});
+		expect(faults.rules).toEqual([{ route: '*', latencyMs: 0, jitterMs: 0, concurrency: 3 }]);
+	} finally {
+		cli.child.kill('SIGTERM');
+		await cli.exited;
+	}
+});
+
 test('a port already in use: exit code 1 with the reason', async () => {
 	const first = startCli(['--port', '0', '--quiet']);
 	const { baseUrl } = await first.ready;

@@ -111,6 +111,88 @@ describe('rate limit', () => {
 	});
 });
 
+describe('a queueing MEP (concurrency)', () => {
+	test('serves only C at a time: the rest wait in order, latency grows, nothing is refused', async () => {
+		emulator.setFaults({ rules: [{ latencyMs: 100, concurrency: 2 }] });
+		const started = Date.now();
+		const ends = await Promise.all(
+			Array.from({ length: 6 }, async () => {
+				const response = await mep(emulator, '/subscriptionapi/getsubscriptioncollections');
+				expect(response.status).toBe(200);
+				return Date.now() - started;
+			}),
+		);
+		ends.sort((a, b) => a - b);
+		// Three turns of 100 ms: two answers after each.
+		expect(ends[1]).toBeGreaterThanOrEqual(95);
+		expect(ends[3]).toBeGreaterThanOrEqual(195);
+		expect(ends[5]).toBeGreaterThanOrEqual(295);
+		expect(emulator.stats()).toMatchObject({ peakRequestsInFlight: 6, requestsInFlight: 0, rateLimited: 0, faultsInjected: 0 });
+	});
+
+	test('the median of requests in flight is over the time any were in flight', async () => {
+		emulator.setFaults({ rules: [{ latencyMs: 100, concurrency: 1 }] });
+		// 4 at once, 1 served at a time: 4 in flight for 100 ms, 3, 2, then 1 for 100 ms each.
+		await Promise.all(Array.from({ length: 4 }, () => mep(emulator, '/subscriptionapi/getsubscriptioncollections')));
+		expect([2, 3]).toContain(emulator.stats().requestsInFlightMedian);
+		emulator.resetStats();
+		expect(emulator.stats().requestsInFlightMedian).toBe(0);
+	});
+
+	test('the startup concurrency (CLI --concurrency) is a global rule; a client that gives up frees its place', async () => {
+		const queueing = await startEmulator({ concurrency: 1, latencyMs: 200 });
+		try {
+			expect(queueing.faults().rules).toEqual([{ route: '*', latencyMs: 200, jitterMs: 0, concurrency: 1 }]);
+			const first = mep(queueing, '/subscriptionapi/getsubscriptioncollections');
+			// The second gives up while it waits its turn; the third is served right after the first.
+			const gaveUp = request(`${queueing.baseUrl}/subscriptionapi/getsubscriptioncollections?username=demo`, { timeoutMs: 50 }).catch((error) => error.code);
+			await new Promise((resolve) => setTimeout(resolve, 80));
+			const started = Date.now();
+			const third = await mep(queueing, '/subscriptionapi/getsubscriptioncollections');
+			expect(await gaveUp).toBe('TIMEOUT');
+			expect((await first).status).toBe(200);
+			expect(third.status).toBe(200);
+			expect(Date.now() - started).toBeLessThan(200 + 200); // the rest of the first's turn, then its own
+		} finally {
+			await queueing.close();
+		}
+	});
+});
+
+describe('over HTTPS (tls)', () => {
+	test('serves MEP with a certificate made at start for its address; a client that trusts it gets the answer', async () => {
+		const secure = await startEmulator({ tls: true });
+		try {
+			expect(secure.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+			expect(secure.certificate).toMatch(/^-----BEGIN CERTIFICATE-----/);
+			const https = await import('node:https');
+			const get = (options) =>
+				new Promise((resolve, reject) => {
+					https
+						.get(`${secure.baseUrl}/subscriptionapi/getsubscriptioncollections?${new URLSearchParams(DEMO)}`, { agent: false, ...options }, (res) => {
+							res.resume();
+							res.on('end', () => resolve(res.statusCode));
+						})
+						.on('error', reject);
+				});
+			expect(await get({ ca: secure.certificate })).toBe(200);
+			await expect(get({})).rejects.toThrow(/self[- ]signed/i); // not trusted unless asked
+			expect(secure.stats().requests.total).toBe(1);
+		} finally {
+			await secure.close();
+		}
+	});
+
+	test('each start makes a new certificate: no key is kept', async () => {
+		const [one, two] = await Promise.all([startEmulator({ tls: true }), startEmulator({ tls: true })]);
+		try {
+			expect(one.certificate).not.toBe(two.certificate);
+		} finally {
+			await Promise.all([one.close(), two.close()]);
+		}
+	});
+});
+
 describe('injected failures', () => {
 	test.each([
 		['status500', 500, 'text/plain', 'An internal error occurred. Please try again later.'],
@@ -254,6 +336,21 @@ describe('probability and count', () => {
 		expect(await run()).toEqual(first);
 	});
 
+	test('transient: a fault hits a request (method, path and query) at most once; sent again, it is answered', async () => {
+		fault('status503', { transient: true });
+		expect((await mep(emulator, ...ADD)).status).toBe(503);
+		expect((await mep(emulator, ...ADD)).status).toBe(200);
+		expect((await mep(emulator, ADD[0], { ...ADD[1], msisdn: '447700900766' })).status).toBe(503);
+		expect(emulator.stats().faultsInjected).toBe(2);
+	});
+
+	test('retryAfter on status429 and on a rate limit: whole seconds in Retry-After', async () => {
+		fault('status429', { retryAfter: 3, count: 1 });
+		expect((await mep(emulator, ...ADD)).headers['retry-after']).toBe('3');
+		emulator.setFaults({ rules: [{ route: ADD[0], rateLimit: { perSecond: 0, retryAfter: 2 } }] });
+		expect((await mep(emulator, ...ADD)).headers['retry-after']).toBe('2');
+	});
+
 	test('probability 0 never fires; probability 1 always does', async () => {
 		fault('status500', { probability: 0 });
 		expect((await mep(emulator, ...ADD)).status).toBe(200);
@@ -273,6 +370,10 @@ describe('fault spec validation', () => {
 		[{ rules: 'all' }, /rules must be an array/],
 		[{ rules: [{ fault: 'redirect' }] }, /redirectTo must be a base URL/],
 		[{ rules: [{ fault: 'redirect', redirectTo: 'http://localhost:1/path' }] }, /redirectTo must be a base URL/],
+		[{ rules: [{ concurrency: 0 }] }, /concurrency must be a whole number >= 1/],
+		[{ rules: [{ transient: true }] }, /transient needs a fault/],
+		[{ rules: [{ fault: 'status500', retryAfter: 2 }] }, /retryAfter \(whole seconds\) goes with the status429 fault/],
+		[{ rules: [{ rateLimit: { perSecond: 1, retryAfter: 'soon' } }] }, /retryAfter must be true, false or whole seconds/],
 	])('refuses %j over HTTP (400) and keeps the current rules', async (spec, message) => {
 		emulator.setFaults({ rules: [{ route: ADD[0], fault: 'status503' }] });
 		const response = await request(`${emulator.adminUrl}/faults`, { method: 'POST', body: JSON.stringify(spec) });
