@@ -2,7 +2,7 @@
 // Requests in Flight open at once, 429s waited out, and the credential's allowed domains enforced.
 import { startEmulator } from '../emulator/index.mjs';
 import { DEMO, useEmulator } from './helpers/emulator.mjs';
-import { MAX_CONCURRENT, runNode, serialiseRun } from './helpers/n8n.mjs';
+import { DEFAULT_MAX_IN_FLIGHT, runNode, serialiseRun, START_IN_FLIGHT } from './helpers/n8n.mjs';
 
 const mep = useEmulator();
 const SUBSCRIPTION = 'B2C3D4E5F6A1'; // "Weekly Deals", empty in the demo seed
@@ -10,6 +10,14 @@ const addUser = (extra = {}) => ({ resource: 'subscription', operation: 'addUser
 const phones = (n) => Array.from({ length: n }, (_, i) => ({ json: { phone: `4477009${String(i).padStart(5, '0')}` } }));
 const members = () => mep.emulator.state().subscriptions.find((s) => s.id === SUBSCRIPTION).members.map((m) => m.msisdn);
 const invokeCredentials = () => ({ ...mep.credentials(), serviceManagerUrl: mep.emulator.serviceManagerUrl, cieUrl: mep.emulator.cieUrl });
+/** The node's one info line in n8n's log for the run. */
+const summaryOf = (result) => {
+	const lines = result.logs.filter((line) => line.level === 'info' && line.message.startsWith('OpenMarket MEP'));
+	expect(lines).toHaveLength(1);
+	return lines[0];
+};
+/** Milliseconds between the MEP requests the emulator received. */
+const gaps = (requests) => requests.slice(1).map((request, i) => Date.parse(request.at) - Date.parse(requests[i].at));
 
 describe('each field is read once per item', () => {
 	/** Items whose fields count how often an expression reads them. */
@@ -55,64 +63,94 @@ describe('each field is read once per item', () => {
 	});
 });
 
-describe('Request Options › Max Requests in Flight', () => {
-	/** Runs against an emulator of its own (100 ms per answer), so no connection from earlier tests counts. */
-	async function peakDuring(parameters, n) {
-		const emulator = await startEmulator({ port: 0, latencyMs: 100 });
+describe('requests in flight: adapted to MEP up to Max Requests in Flight, or fixed', () => {
+	/** Runs against an emulator of its own (`latencyMs` per answer), so no connection from earlier tests counts. */
+	async function peakDuring(parameters, n, { latencyMs = 100, faults } = {}) {
+		const emulator = await startEmulator({ port: 0, latencyMs });
 		try {
+			if (faults) emulator.setFaults(faults);
 			const result = await runNode({ parameters, items: phones(n), credentials: { ...DEMO, baseUrl: emulator.baseUrl } });
 			const added = emulator.state().subscriptions.find((s) => s.id === SUBSCRIPTION).members.length;
 			const stats = emulator.stats();
 			expect(stats.peakRequestsInFlight).toBeLessThanOrEqual(stats.peakConnections); // one request per connection at a time
-			return { result, added, peak: stats.peakConnections };
+			return { result, added, peak: stats.peakRequestsInFlight, stats, summary: summaryOf(result) };
 		} finally {
 			await emulator.close();
 		}
 	}
 
-	test(`by default at most ${MAX_CONCURRENT} requests are open at once, and that many are used`, async () => {
-		const { result, added, peak } = await peakDuring(addUser(), 80);
+	test(`by default it starts at ${START_IN_FLIGHT} and grows past it when MEP is 100 ms away, never above ${DEFAULT_MAX_IN_FLIGHT}`, async () => {
+		const { result, added, peak, summary } = await peakDuring(addUser(), 600);
 		expect(result.error).toBeUndefined();
-		expect(added).toBe(80);
-		expect(peak).toBeLessThanOrEqual(MAX_CONCURRENT);
-		expect(peak).toBeGreaterThanOrEqual(MAX_CONCURRENT * 0.8);
+		expect(added).toBe(600);
+		expect(summary.metadata).toMatchObject({ adaptive: true, inFlightStarted: START_IN_FLIGHT, inFlightCeiling: DEFAULT_MAX_IN_FLIGHT });
+		expect(peak).toBeGreaterThan(START_IN_FLIGHT);
+		expect(peak).toBeLessThanOrEqual(summary.metadata.inFlightPeak);
+		expect(summary.metadata.inFlightPeak).toBeLessThanOrEqual(DEFAULT_MAX_IN_FLIGHT);
 	});
 
-	test.each([1, 5, 50])('set to %i, never more are open', async (limit) => {
-		const { result, added, peak } = await peakDuring(addUser({ requestOptions: { maxRequestsInFlight: limit } }), 3 * limit + 2);
+	test('Max Requests in Flight is a ceiling the adapted limit never passes', async () => {
+		const { result, added, peak, summary } = await peakDuring(addUser({ requestOptions: { maxRequestsInFlight: 30 } }), 400);
+		expect(result.error).toBeUndefined();
+		expect(added).toBe(400);
+		expect(peak).toBeGreaterThan(START_IN_FLIGHT); // it grew…
+		expect(peak).toBeLessThanOrEqual(30); // …up to the ceiling
+		expect(summary.metadata.inFlightPeak).toBe(30);
+	});
+
+	test('it falls when MEP answers 429, and the send rate follows what MEP accepted', async () => {
+		// 150 requests a second accepted, 20 ms each: 20 in flight would send about 700 a second.
+		const { result, added, stats, summary } = await peakDuring(addUser(), 600, { latencyMs: 20, faults: { rules: [{ latencyMs: 20, rateLimit: { perSecond: 150 } }] } });
+		expect(result.error).toBeUndefined();
+		expect(added).toBe(600);
+		expect(stats.rateLimited).toBeGreaterThan(0);
+		expect(summary.metadata.rateLimited).toBe(stats.rateLimited);
+		expect(summary.metadata.inFlightEnded).toBeLessThan(summary.metadata.inFlightPeak);
+		expect(result.logs.some((line) => line.level === 'debug' && /requests in flight: limit \d+: MEP answered 429/.test(line.message))).toBe(true);
+		expect(summary.message).toMatch(/then at most \d+ requests\/s after MEP's 429s/);
+		// Gentle: most requests went through the first time.
+		expect(stats.rateLimited).toBeLessThan(600 * 0.25);
+	});
+
+	test.each([1, 5, 50])('Adapt to MEP off: exactly %i in flight, as set', async (limit) => {
+		const { result, added, peak, summary } = await peakDuring(addUser({ requestOptions: { maxRequestsInFlight: limit, adaptToMep: false } }), 3 * limit + 2);
 		expect(result.error).toBeUndefined();
 		expect(added).toBe(3 * limit + 2);
-		expect(peak).toBeLessThanOrEqual(limit);
-		expect(peak).toBeGreaterThanOrEqual(Math.ceil(limit * 0.8));
+		expect(peak).toBe(limit);
+		expect(summary.metadata).toMatchObject({ adaptive: false, inFlightStarted: limit, inFlightPeak: limit, inFlightEnded: limit });
 	});
 
-	test.each([0, 101, 2.5])('%p is refused before anything is sent', async (limit) => {
+	test.each([0, 1001, 2.5])('%p is refused before anything is sent', async (limit) => {
 		const { error } = await runNode({ parameters: addUser({ requestOptions: { maxRequestsInFlight: limit } }), items: phones(2), credentials: mep.credentials() });
-		expect(error.message).toMatch(/^Request Options › Max Requests in Flight: .* is not a whole number from 1 to 100$/);
-		expect(error.description).toMatch(/20 is the default/);
+		expect(error.message).toMatch(/^Request Options › Max Requests in Flight: .* is not a whole number from 1 to 1000$/);
+		expect(error.description).toMatch(/200 is the default/);
 		expect(await mep.requests()).toEqual([]);
 	});
 });
 
 describe('HTTP 429: MEP did nothing, so the node waits and tries again', () => {
-	test('with Retry-After: waits what MEP asks, then the item succeeds, sent once more per 429', async () => {
-		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429', count: 2 }] });
-		const started = Date.now();
+	test('with Retry-After: waits what MEP asks before each try, then the item succeeds, sent once more per 429', async () => {
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429', retryAfter: 2, count: 2 }] });
 		const { items, error } = await runNode({ parameters: addUser(), items: phones(1), credentials: mep.credentials() });
 		expect(error).toBeUndefined();
 		expect(items).toEqual([{ json: { msisdn: '447700900000', network: 'UNKNOWN', enabled: true }, pairedItem: { item: 0 } }]);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(2000); // Retry-After: 1, twice
-		expect((await mep.requests()).map((r) => r.status)).toEqual([429, 429, 200]);
+		const requests = await mep.requests();
+		expect(requests.map((r) => r.status)).toEqual([429, 429, 200]);
+		for (const gap of gaps(requests)) expect(gap).toBeGreaterThanOrEqual(2000 - 20); // Retry-After: 2, twice (the log's times are whole ms)
 		expect(members()).toEqual(['447700900000']);
 	});
 
-	test('without Retry-After: a growing backoff, then success', async () => {
-		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429NoRetryAfter', count: 2 }] });
-		const started = Date.now();
+	test('without Retry-After: a growing wait between tries (0.5 s, 1 s, 2 s), then success', async () => {
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429NoRetryAfter', count: 3 }] });
 		const { error } = await runNode({ parameters: addUser(), items: phones(1), credentials: mep.credentials() });
 		expect(error).toBeUndefined();
-		expect(Date.now() - started).toBeGreaterThanOrEqual(1500); // 0.5 s, then 1 s
-		expect((await mep.requests()).map((r) => r.status)).toEqual([429, 429, 200]);
+		const requests = await mep.requests();
+		expect(requests.map((r) => r.status)).toEqual([429, 429, 429, 200]);
+		const [first, second, third] = gaps(requests);
+		expect(first).toBeGreaterThanOrEqual(500 - 20);
+		expect(second).toBeGreaterThanOrEqual(1000 - 20);
+		expect(third).toBeGreaterThanOrEqual(2000 - 20);
+		expect(third).toBeGreaterThan(second);
 	});
 
 	test('for every operation: a broadcast refused with 429 is sent again, and goes out once', async () => {

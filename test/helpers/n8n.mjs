@@ -17,13 +17,38 @@ require('reflect-metadata');
 const { Workflow, NodeHelpers, ICredentialsHelper, isExpression } = require('n8n-workflow');
 const { WorkflowExecute, ExecutionLifecycleHooks, DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode } = require('n8n-core');
 
+/**
+ * Every line logged through n8n's logger while the tests run (the node's `this.logger` is n8n's
+ * own, from n8n-core's container): { level, message, metadata }. `logListeners` hear each line as
+ * it is logged, before the logger returns.
+ */
+export const n8nLog = [];
+export const logListeners = new Set();
+{
+	// n8n-core's own copies of @n8n/di and @n8n/backend-common, not the top-level ones.
+	const fromCore = createRequire(require.resolve('n8n-core'));
+	const { Container } = fromCore('@n8n/di');
+	const { Logger } = fromCore('@n8n/backend-common');
+	const logger = Container.get(Logger);
+	for (const level of ['error', 'warn', 'info', 'debug']) {
+		const log = logger[level].bind(logger);
+		logger[level] = (message, metadata = {}) => {
+			const line = { level, message, metadata };
+			n8nLog.push(line);
+			for (const listener of logListeners) listener(line);
+			return log(message, metadata);
+		};
+	}
+}
+
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { OpenMarketMep } = require(path.join(root, 'dist/nodes/OpenMarketMep/OpenMarketMep.node.js'));
 const { OpenMarketMepApi } = require(path.join(root, 'dist/credentials/OpenMarketMepApi.credentials.js'));
 
 export const NODE_TYPE = 'n8n-nodes-openmarket-mep.openMarketMep';
-/** The node's default Max Requests in Flight (shared/requestOptions.ts). */
-export const MAX_CONCURRENT = 20;
+/** Where the node's in-flight limit starts, and the default Max Requests in Flight it may grow to (shared/pacing.ts, requestOptions.ts). */
+export const START_IN_FLIGHT = 20;
+export const DEFAULT_MAX_IN_FLIGHT = 200;
 export const CREDENTIAL_TYPE = 'openMarketMepApi';
 
 export const nodeType = new OpenMarketMep();
@@ -111,7 +136,8 @@ function baseAdditionalData(credentials) {
 
 /**
  * Executes one OpenMarket MEP node on `items`.
- * Returns { items (main output), errorItems (error output), error (a thrown node error), run }.
+ * Returns { items (main output), errorItems (error output), error (a thrown node error), run,
+ * logs (what n8n's logger was given meanwhile) }.
  */
 export async function runNode({ parameters, items = [{ json: {} }], credentials, onError, settings = {}, type = nodeType }) {
 	const node = {
@@ -151,10 +177,11 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 			nodeExecutionStack: [{ node, data: { main: [items] }, source: null }],
 		},
 	};
+	const logFrom = n8nLog.length;
 	try {
 		await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
 	} catch (error) {
-		return { run: undefined, items: [], errorItems: [], error }; // e.g. WorkflowHasIssuesError: refused before running
+		return { run: undefined, items: [], errorItems: [], error, logs: n8nLog.slice(logFrom) }; // e.g. WorkflowHasIssuesError: refused before running
 	}
 	const run = await done;
 	const task = run.data.resultData.runData[node.name]?.[0];
@@ -164,6 +191,7 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 		items: outputs[0] ?? [],
 		errorItems: outputs[1] ?? [],
 		error: run.data.resultData.error,
+		logs: n8nLog.slice(logFrom),
 	};
 }
 

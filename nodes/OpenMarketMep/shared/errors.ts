@@ -2,6 +2,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 import type { MepAnswer } from './operation';
 import { MEP_ASSUMPTIONS } from './assumptions';
+import { errorCodes, RETRY } from './retries';
+import type { ItemTries, NoAnswer } from './retries';
 import { MEP_ROLES } from './roles';
 
 export const CREDENTIAL_TYPE = 'openMarketMepApi';
@@ -70,12 +72,27 @@ function fixFor(text: string, resource: string): string | undefined {
 	return undefined;
 }
 
-/** One sentence for the message of a failure whose effect is unknown: may the item be retried? */
+/** The message's last sentences for a failure whose effect is unknown: may the item be retried? */
 function retryAdvice(retrySafe: boolean): string {
 	if (!retrySafe) {
-		return 'Not safe to retry blindly: MEP may already have acted on it (a broadcast sent, a message injected, a service run, a subscription created); check in MEP before repeating it.';
+		return 'Its outcome is unknown, so the node did not send it again. Not safe to retry blindly: MEP may already have acted on it (a broadcast sent, a message injected, a service run, a subscription created); check in MEP before repeating it.';
 	}
 	return 'Safe to retry: repeating this operation has no further effect.';
+}
+
+const STOPPED_BECAUSE: Partial<Record<ItemTries['stop'], string>> = {
+	maxTries: `${RETRY.maxTries} tries is the most for one item`,
+	budget: `no more retries: MEP failed too many of this run's requests (a run retries at most ${RETRY.budget.initial} + ${RETRY.budget.perItem * 100}% of its items)`,
+	time: 'no time left for another try within Request Options › Timeout',
+};
+
+/** How many tries an item took and why the node stopped trying ("" for one try that ended it). */
+function triesSentence(tries: ItemTries | undefined): string {
+	if (!tries || tries.stop.startsWith('rateLimit')) return ''; // 429s: said in the description
+	const because = STOPPED_BECAUSE[tries.stop];
+	if (tries.count <= 1 && !because) return '';
+	const times = tries.count === 1 ? 'once' : `${tries.count} times`;
+	return `Tried ${times} (${tries.history.join(', ')})${because ? `; stopped: ${because}` : ''}. `;
 }
 
 function excerpt(text: string): string {
@@ -93,11 +110,15 @@ export interface FailureContext {
 	secrets: string[];
 }
 
-/** Turns a rejected or unusable cmx2api answer into the one error users see, secrets removed. */
-export function mepAnswerError(context: FailureContext, answer: MepAnswer, problem?: string, attempts = 1): NodeApiError {
+/**
+ * Turns a rejected or unusable cmx2api answer into the one error users see, secrets removed;
+ * `tries`: the item's tries, when it was sent more than once or not again for a reason to tell.
+ */
+export function mepAnswerError(context: FailureContext, answer: MepAnswer, problem?: string, tries?: ItemTries): NodeApiError {
 	const text = scrubSecrets(answer.text, context.secrets);
 	const status = answer.statusCode;
-	const advice = retryAdvice(context.retrySafe);
+	const advice = triesSentence(tries) + retryAdvice(context.retrySafe);
+	const attempts = tries?.rateLimitedTries ?? 1;
 	let message: string;
 	let description: string | undefined;
 	if (isMepRejectionText(text)) {
@@ -133,13 +154,14 @@ function rateLimitFix(answer: MepAnswer, attempts: number): string {
 const NETWORK_FIXES: Record<string, string> = {
 	ECONNREFUSED: 'Nothing accepted the connection. Check the API Base URL of the credential, and that MEP (or your proxy or emulator) is reachable from n8n.',
 	ENOTFOUND: 'The host name of the API Base URL does not resolve. Check the credential\'s API Base URL.',
+	EAI_AGAIN: 'The host name of the API Base URL could not be looked up just now (a temporary DNS failure). If it persists, check the DNS of the n8n host.',
 	ECONNRESET: 'The connection was cut while MEP was answering. Retrying is safe only for operations that read or that MEP applies idempotently.',
 	ECONNABORTED: 'MEP did not answer in time. Raise Request Options › Timeout, or slow down with Request Options › Batching; check whether the request took effect before retrying it.',
 	ETIMEDOUT: 'MEP did not answer in time. Raise Request Options › Timeout, or slow down with Request Options › Batching; check whether the request took effect before retrying it.',
 };
 
 /** A request that got no answer (refused, cut, timed out, blocked) as the item's error, login removed. */
-export function requestError(context: FailureContext, caught: unknown): NodeApiError | NodeOperationError {
+export function requestError(context: FailureContext, caught: unknown, tries?: ItemTries, noAnswer?: NoAnswer): NodeApiError | NodeOperationError {
 	if (caught instanceof NodeOperationError) {
 		// n8n's own refusals before sending (a domain the credential does not allow, a bad proxy)
 		caught.message = scrubSecrets(caught.message, context.secrets);
@@ -148,12 +170,12 @@ export function requestError(context: FailureContext, caught: unknown): NodeApiE
 		return caught;
 	}
 	const error = (caught ?? {}) as Error & { code?: string; cause?: { code?: string; message?: string }; description?: string };
-	const code = error.code ?? error.cause?.code ?? '';
+	const code = errorCodes(caught).find((found) => found in NETWORK_FIXES) ?? error.code ?? '';
 	const raw = error.message || String(caught);
 	const timedOut = /timeout|timed out/i.test(raw) ? 'ETIMEDOUT' : '';
 	const message = scrubSecrets(raw, context.secrets);
-	const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || /domain not allowed/i.test(raw);
-	const advice = notSent ? 'Nothing was sent, so it is safe to retry.' : retryAdvice(context.retrySafe);
+	const notSent = noAnswer === 'notSent' || noAnswer === 'refused';
+	const advice = triesSentence(tries) + (notSent ? 'Nothing was sent, so it is safe to retry.' : retryAdvice(context.retrySafe));
 	return new NodeApiError(context.node, { message, code } as JsonObject, {
 		message: `The request to MEP failed: ${message}. ${advice}`,
 		description: NETWORK_FIXES[code] ?? NETWORK_FIXES[timedOut] ?? (error.description ? scrubSecrets(String(error.description), context.secrets) : undefined),

@@ -4,23 +4,31 @@ import { fieldError, isMepRejectionText, mepAnswerError, requestError } from './
 import type { FailureContext } from './errors';
 import { invokeAnswerError } from './invoke';
 import type { ItemFields, MepAnswer, MepOperation, MepRequest } from './operation';
+import { MepPace } from './pacing';
+import type { Permit } from './pacing';
 import { readRequestSettings } from './requestOptions';
-import { MepConnection } from './transport';
+import { RetryBudget } from './retries';
+import type { ItemTries } from './retries';
+import { MepConnection, RunStop } from './transport';
+import type { RunState } from './transport';
 import { MepFormatError } from './xml';
 
 /**
- * The node's executor: the one place that reads items, sends to MEP, bounds the load, pairs the
- * output and turns failures into errors, for every operation from its declaration alone.
+ * The node's executor: the one place that reads items, sends to MEP, bounds the load, retries,
+ * pairs the output and turns failures into errors, for every operation from its declaration alone.
  *
- * 1. Once per run: the operation, Request Options, the credential (decrypted once).
+ * 1. Once per run: the operation, Request Options, the credential (decrypted once), the pace
+ *    (pacing.ts) and the retry budget (retries.ts).
  * 2. Per item: every field read once (an expression is evaluated once) and checked. Without
  *    Continue On Fail every item of a batch (no batching: of the run) is checked before any of it
  *    is sent, so a bad value stops the node with nothing sent and a re-run repeats nothing; with
  *    it, a bad item fails alone and sending overlaps reading.
- * 3. Sending: at most Max Requests in Flight at once; 429s waited out (transport.ts).
+ * 3. Sending: each try waits for a permit of the pace, which finds how many requests MEP takes in
+ *    flight (never more than Max Requests in Flight); faults are tried again where that is safe,
+ *    429s waited out (transport.ts).
  * 4. Output: each answer's items paired to their input item, in input order; under Continue On
  *    Fail a failed item is one error item paired to it. Otherwise the first failure stops the run
- *    once the requests already in flight have ended.
+ *    once the requests already in flight have ended. One line in n8n's log sums the run up.
  */
 export async function executeOperation(context: IExecuteFunctions, operations: MepOperation[]): Promise<INodeExecutionData[][]> {
 	const node = context.getNode();
@@ -38,9 +46,18 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		retrySafe: operation.retrySafe,
 		secrets: connection.secrets,
 	});
+	const run: RunState = {
+		pace: new MepPace({
+			ceiling: settings.maxInFlight,
+			adaptive: settings.adaptive,
+			trace: (message) => context.logger.debug(`OpenMarket MEP "${node.name}": requests in flight: ${message}`, { nodeName: node.name }),
+		}),
+		budget: new RetryBudget(),
+		stop: new RunStop(context.getExecutionCancelSignal?.()),
+		counts: { requests: 0, retries: 0, rateLimited: 0 },
+	};
 
 	const output: INodeExecutionData[][] = new Array(items.length);
-	const slots = new Slots(settings.maxInFlight);
 	const inFlight = new Set<Promise<void>>();
 	// Without Continue On Fail: a failure stops sending; the one reported is the lowest item's.
 	let stopped: { itemIndex: number; error: Error } | undefined;
@@ -48,6 +65,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 	const failItem = (itemIndex: number, error: Error) => {
 		if (!continueOnFail) {
 			if (!stopped || itemIndex < stopped.itemIndex) stopped = { itemIndex, error };
+			run.stop.stop();
 			return;
 		}
 		output[itemIndex] = [{ json: { error: error.message }, error: error as NodeOperationError, pairedItem: { item: itemIndex } }];
@@ -60,12 +78,12 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		return request;
 	};
 
-	const send = async (itemIndex: number, request: MepRequest) => {
-		let sent: Awaited<ReturnType<MepConnection['send']>>;
-		try {
-			sent = await connection.send(operation, request);
-		} catch (caught) {
-			failItem(itemIndex, requestError(failureOf(itemIndex), caught));
+	const send = async (itemIndex: number, request: MepRequest, permit: Permit) => {
+		const sent = await connection.send(operation, request, permit, run, itemIndex);
+		// Given up unfinished because another item stopped the run: that item's error is the run's.
+		if (sent.abandoned) return;
+		if (!sent.answer) {
+			failItem(itemIndex, requestError(failureOf(itemIndex), sent.error, sent.tries, sent.noAnswer));
 			return;
 		}
 		try {
@@ -77,39 +95,52 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		}
 	};
 
-	// Items are read in chunks and each chunk sent before the next is read: without Continue On
-	// Fail a chunk is a batch (no batching: the whole run), so every item of it is checked before
-	// any of it is sent; with it, as many as may be in flight, so reading overlaps sending.
-	const chunkSize = settings.batch?.size ?? (continueOnFail ? settings.maxInFlight : Math.max(items.length, 1));
-	for (let start = 0; start < items.length && !stopped; start += chunkSize) {
-		if (start > 0 && settings.batch) await sleep(settings.batch.intervalMs);
-		const end = Math.min(items.length, start + chunkSize);
-		const chunk: Array<[number, MepRequest]> = [];
-		for (let itemIndex = start; itemIndex < end && !stopped; itemIndex++) {
-			try {
-				chunk.push([itemIndex, build(itemIndex)]);
-			} catch (error) {
-				failItem(itemIndex, asItemError(node, itemIndex, error));
+	try {
+		// Items are read in chunks and each chunk sent before the next is read: without Continue On
+		// Fail a chunk is a batch (no batching: the whole run), so every item of it is checked before
+		// any of it is sent; with it, as many as may be in flight now, so reading overlaps sending.
+		const chunkSize = () => settings.batch?.size ?? (continueOnFail ? run.pace.limit.current : Math.max(items.length, 1));
+		for (let start = 0, end = 0; start < items.length && !stopped; start = end) {
+			if (start > 0 && settings.batch) await sleep(settings.batch.intervalMs);
+			end = Math.min(items.length, start + chunkSize());
+			const chunk: Array<[number, MepRequest]> = [];
+			for (let itemIndex = start; itemIndex < end && !stopped; itemIndex++) {
+				try {
+					chunk.push([itemIndex, build(itemIndex)]);
+				} catch (error) {
+					failItem(itemIndex, asItemError(node, itemIndex, error));
+				}
+			}
+			for (const [itemIndex, request] of chunk) {
+				const permit = await run.pace.acquire();
+				if (stopped) {
+					permit.release('unsent');
+					break;
+				}
+				const sending: Promise<void> = send(itemIndex, request, permit)
+					.catch((error) => failItem(itemIndex, asItemError(node, itemIndex, error)))
+					.finally(() => inFlight.delete(sending));
+				inFlight.add(sending);
 			}
 		}
-		for (const [itemIndex, request] of chunk) {
-			await slots.take();
-			if (stopped) {
-				slots.give();
-				break;
-			}
-			const sending: Promise<void> = send(itemIndex, request)
-				.catch((error) => failItem(itemIndex, asItemError(node, itemIndex, error)))
-				.finally(() => {
-					slots.give();
-					inFlight.delete(sending);
-				});
-			inFlight.add(sending);
-		}
+		await Promise.all(inFlight);
+	} finally {
+		logSummary(context, operation, items.length, run);
 	}
-	await Promise.all(inFlight);
 	if (stopped) throw stopped.error;
 	return [output.flat()];
+}
+
+/** One line in n8n's log for the run: what was sent, and how the pace went. No login, no numbers of people. */
+function logSummary(context: IExecuteFunctions, operation: MepOperation, items: number, run: RunState): void {
+	const pace = run.pace.summary();
+	const { requests, retries, rateLimited } = run.counts;
+	const rate = pace.rateLimit === undefined ? '' : `, then at most ${pace.rateLimit} requests/s after MEP's 429s`;
+	context.logger.info(
+		`OpenMarket MEP "${context.getNode().name}" (${operation.resource} › ${operation.name}): ${items} items, ${requests} requests, ${retries} retries, ${rateLimited} answered 429; ` +
+			`requests in flight ${pace.adaptive ? `adapted from ${pace.started} (peak ${pace.peak}, end ${pace.ended}, at most ${pace.ceiling})` : `fixed at ${pace.ceiling}`}${rate}`,
+		{ nodeName: context.getNode().name, items, requests, retries, rateLimited, inFlightStarted: pace.started, inFlightPeak: pace.peak, inFlightEnded: pace.ended, inFlightCeiling: pace.ceiling, adaptive: pace.adaptive },
+	);
 }
 
 /** The declaration of the node's operation (and, for Broadcast › Send, of the Broadcast Type). */
@@ -170,7 +201,7 @@ function itemFields(itemIndex: number, timezone: string, read: ParameterReader, 
 }
 
 /** The output items of an answer, or the error MEP's answer means for the item. */
-export function outputOf(operation: MepOperation, answer: MepAnswer, request: MepRequest, failure: FailureContext, tries: number): IDataObject[] {
+export function outputOf(operation: MepOperation, answer: MepAnswer, request: MepRequest, failure: FailureContext, tries?: ItemTries): IDataObject[] {
 	const accepted = answer.statusCode >= 200 && answer.statusCode <= 299;
 	if (operation.api === 'invokeService') {
 		if (!accepted) throw invokeAnswerError(failure, answer);
@@ -193,29 +224,4 @@ function isNodeError(error: unknown): boolean {
 function asItemError(node: INode, itemIndex: number, error: unknown): Error {
 	if (isNodeError(error)) return error as Error;
 	return new NodeOperationError(node, error as Error, { itemIndex });
-}
-
-/** Bounds the requests of one run in flight: take() waits while all slots are taken. */
-class Slots {
-	private free: number;
-
-	private readonly waiting: Array<() => void> = [];
-
-	constructor(size: number) {
-		this.free = size;
-	}
-
-	async take(): Promise<void> {
-		if (this.free > 0) {
-			this.free -= 1;
-			return;
-		}
-		await new Promise<void>((resolve) => this.waiting.push(resolve));
-	}
-
-	give(): void {
-		const next = this.waiting.shift();
-		if (next) next();
-		else this.free += 1;
-	}
 }

@@ -28,7 +28,10 @@ export function invokeAccepted(answer: MepAnswer, request: MepRequest): IDataObj
 	];
 }
 
-/** Any answer but a 2xx is a JSON error with a code, or a fault in between (SPEC 4.1). */
+/**
+ * Any answer but a 2xx is a JSON error with a code, or a fault in between (SPEC 4.1). A 5xx
+ * without a documented code leaves unknown whether the service ran: it is not sent again.
+ */
 export function invokeAnswerError(context: FailureContext, answer: MepAnswer): NodeApiError {
 	const text = scrubSecrets(answer.text, context.secrets);
 	let code: number | undefined;
@@ -43,8 +46,9 @@ export function invokeAnswerError(context: FailureContext, answer: MepAnswer): N
 	const known = code !== undefined ? INVOKE_CODES[code] : undefined;
 	const retry = known?.retry ?? (answer.statusCode >= 500 || answer.statusCode === 429);
 	const fix = known?.fix ?? (answer.statusCode === 401 ? 'Check the username and password of the OpenMarket MEP API credential.' : `HTTP ${answer.statusCode}.`);
+	const unknownOutcome = !known && answer.statusCode >= 500 ? '. Its outcome is unknown, so the node did not send it again' : '';
 	return new NodeApiError(context.node, { message: mepMessage, code: code ?? null } as JsonObject, {
-		message: `Invoke Service rejected the request${code ? ` (code ${code})` : ''}: ${mepMessage}`,
+		message: `Invoke Service rejected the request${code ? ` (code ${code})` : ''}: ${mepMessage}${unknownOutcome}`,
 		description: `${fix} ${retry ? 'Retrying is safe for this error, but check first that the service did not run.' : 'Retrying will not help.'}`,
 		httpCode: String(answer.statusCode),
 		itemIndex: context.itemIndex,

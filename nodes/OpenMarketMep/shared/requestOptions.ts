@@ -1,9 +1,13 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
-/** How many requests of one node run may be in flight at once unless Request Options say otherwise. */
-export const DEFAULT_MAX_IN_FLIGHT = 20;
-export const MAX_IN_FLIGHT_LIMIT = 100;
+/**
+ * At most this many requests of one node run in flight unless Request Options say otherwise: the
+ * ceiling of the adaptive limit (pacing.ts), high enough for an MEP far away (200 ms per answer
+ * needs 100 or more in flight to beat n8n's HTTP Request node); the limit starts at 20.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 200;
+export const MAX_IN_FLIGHT_LIMIT = 1000;
 /** n8n's own default for an unset timeout of a declarative node's request, kept for saved workflows. */
 const DEFAULT_TIMEOUT_MS = 300_000;
 
@@ -20,6 +24,15 @@ export const requestOptionsProperty: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
+		{
+			displayName: 'Adapt to MEP',
+			name: 'adaptToMep',
+			type: 'boolean',
+			noDataExpression: true,
+			default: true,
+			description:
+				'Whether the node finds how many requests MEP takes at once: it starts at 20 in flight, adds more while MEP answers more per second, and backs off when MEP queues, fails or answers 429. Off: always Max Requests in Flight.',
+		},
 		{
 			displayName: 'Batching',
 			name: 'batching',
@@ -67,7 +80,7 @@ export const requestOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: MAX_IN_FLIGHT_LIMIT },
 			default: DEFAULT_MAX_IN_FLIGHT,
 			description:
-				'How many requests to MEP this node keeps open at once. More helps when MEP is far away (high latency); fewer is gentler on MEP.',
+				'The most requests to MEP this node keeps open at once. With Adapt to MEP on, the node finds its own number up to this; off, it always uses this many.',
 		},
 		{
 			displayName: 'Proxy',
@@ -92,7 +105,10 @@ export const requestOptionsProperty: INodeProperties = {
 export interface RequestSettings {
 	/** Items read and sent together, then a pause; undefined: no batching. */
 	batch?: { size: number; intervalMs: number };
+	/** The most requests in flight; the number itself when not adaptive. */
 	maxInFlight: number;
+	/** Request Options › Adapt to MEP. */
+	adaptive: boolean;
 	timeout: number;
 	proxy?: IHttpRequestOptions['proxy'];
 	skipSslCertificateValidation: boolean;
@@ -135,5 +151,6 @@ export function readRequestSettings(context: IExecuteFunctions): RequestSettings
 		proxy = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port, protocol };
 		if (url.username) proxy.auth = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
 	}
-	return { batch: batching, maxInFlight, timeout, proxy, skipSslCertificateValidation: options.allowUnauthorizedCerts === true };
+	const adaptive = options.adaptToMep !== false;
+	return { batch: batching, maxInFlight, adaptive, timeout, proxy, skipSslCertificateValidation: options.allowUnauthorizedCerts === true };
 }

@@ -14,14 +14,57 @@ import { CREDENTIAL_TYPE, isMepRejectionText, scrubSecrets } from './errors';
 import type { BaseUrlField, MepAnswer, MepApi, MepOperation, MepRequest } from './operation';
 import type { RequestSettings } from './requestOptions';
 import { MEP_ROLES } from './roles';
+import type { MepPace, Permit } from './pacing';
+import { ItemTries, noAnswerKind, paceSignal, retryAfterMs } from './retries';
+import type { NoAnswer, RetryBudget } from './retries';
 import { decodeBody, decodeMepBody, MepFormatError } from './xml';
+
+/** What the items of one node run share while they are sent: the pace, the retry budget, a stop, and counts for the log. */
+export interface RunState {
+	pace: MepPace;
+	budget: RetryBudget;
+	stop: RunStop;
+	counts: { requests: number; retries: number; rateLimited: number };
+}
+
+/**
+ * One item's call as it ended: MEP's last answer, or the error of a request that got none, with
+ * its tries; or given up unfinished because the run stopped.
+ */
+export type Sent = { answer?: MepAnswer; error?: unknown; noAnswer?: NoAnswer; tries: ItemTries; abandoned?: undefined } | { abandoned: true };
+
+/** Ends the waits of a run: when another item's failure stops it, or the execution is cancelled. */
+export class RunStop {
+	private readonly controller = new AbortController();
+
+	private readonly stopped: Promise<void>;
+
+	constructor(cancel?: AbortSignal) {
+		this.stopped = new Promise((resolve) => this.controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+		if (cancel?.aborted) this.controller.abort();
+		else cancel?.addEventListener('abort', () => this.controller.abort(), { once: true });
+	}
+
+	get signal(): AbortSignal {
+		return this.controller.signal;
+	}
+
+	stop(): void {
+		this.controller.abort();
+	}
+
+	/** Waits `ms`; false when the run stopped first. */
+	async wait(ms: number): Promise<boolean> {
+		if (this.signal.aborted) return false;
+		await Promise.race([sleep(ms), this.stopped]);
+		return !this.signal.aborted;
+	}
+}
+
 
 const trimSlash = (url: unknown) => String(url ?? '').replace(/\/+$/, '');
 
 const DEFAULT_BASE_URL: Record<MepApi, BaseUrlField> = { cmx2api: 'baseUrl', invokeService: 'serviceManagerUrl' };
-
-/** 429 waits: at most this many tries of one item, the first wait this long, doubling, each at most the cap. */
-export const RATE_LIMIT_RETRY = { maxTries: 5, firstWaitMs: 500, maxWaitMs: 30_000 };
 
 /**
  * The MEP login and connection settings of one node run: the credential decrypted once and
@@ -113,35 +156,48 @@ export class MepConnection {
 	}
 
 	/**
-	 * Sends one item's call. A 429 means MEP did nothing, so it waits (MEP's Retry-After, else a
-	 * growing backoff) and tries again while the item's time (Request Options › Timeout) lasts.
-	 * Answers the last answer and how many tries it took; decoding errors come out as MepFormatError.
+	 * Sends one item's call with the permit the executor took, and tries again as the retry rules
+	 * allow (retries.ts), each retry with a new permit and within the item's time (Request Options ›
+	 * Timeout). Answers the last answer, or the error of a request that got none, with the tries.
 	 */
-	async send(operation: MepOperation, request: MepRequest): Promise<{ answer: MepAnswer; tries: number }> {
+	async send(operation: MepOperation, request: MepRequest, permit: Permit, run: RunState, itemIndex: number): Promise<Sent> {
 		const options = this.httpOptions(operation, request);
 		const deadline = Date.now() + this.settings.timeout;
-		let wait = RATE_LIMIT_RETRY.firstWaitMs;
-		for (let tries = 1; ; tries++) {
-			// Each try gets what is left of the item's time, so waits and tries together stay within it.
-			const timeout = Math.max(1, deadline - Date.now());
-			const answer = await this.exchange(operation, { ...options, qs: { ...options.qs }, timeout });
-			if (answer.statusCode !== 429 || tries >= RATE_LIMIT_RETRY.maxTries) return { answer, tries };
-			const pause = retryAfterMs(answer.headers['retry-after']) ?? wait;
-			// Not sooner than MEP asked: when its wait is longer than the cap or the time left, give up.
-			if (pause > RATE_LIMIT_RETRY.maxWaitMs || Date.now() + pause >= deadline) return { answer, tries };
-			await sleep(pause);
-			wait *= 2;
+		const tries = new ItemTries(operation.retrySafe, run.budget);
+		run.budget.deposit();
+		for (;;) {
+			let outcome: { answer?: MepAnswer; error?: unknown; noAnswer?: NoAnswer };
+			run.counts.requests += 1;
+			try {
+				// Each try gets what is left of the item's time, so waits and tries together stay within it.
+				outcome = { answer: await this.exchange(operation, { ...options, qs: { ...options.qs }, timeout: Math.max(1, deadline - Date.now()) }) };
+			} catch (error) {
+				outcome = { error, noAnswer: noAnswerKind(error, run.stop.signal.aborted) };
+			}
+			const rateLimited = outcome.answer?.statusCode === 429;
+			if (rateLimited) run.counts.rateLimited += 1;
+			permit.release(paceSignal(outcome), rateLimited ? retryAfterMs(outcome.answer!.headers['retry-after']) : undefined);
+			const waitMs = tries.next(outcome, deadline - Date.now());
+			if (waitMs === undefined) return { ...outcome, tries };
+			run.counts.retries += 1;
+			this.context.logger.debug(`OpenMarket MEP: item ${itemIndex} tried again in ${Math.round(waitMs)} ms after ${tries.history[tries.count - 1]} (try ${tries.count + 1})`, {
+				nodeName: this.context.getNode().name,
+				itemIndex,
+			});
+			if (!(await run.stop.wait(waitMs))) return { abandoned: true };
+			permit = await run.pace.acquire(true);
+			if (run.stop.signal.aborted) {
+				permit.release('unsent');
+				return { abandoned: true };
+			}
+			// The pace held the retry back until the item's time ran out: the last try stands.
+			if (Date.now() >= deadline) {
+				permit.release('unsent');
+				tries.outOfTime();
+				return { ...outcome, tries };
+			}
 		}
 	}
-}
-
-/** A Retry-After header (seconds, or an HTTP date) in milliseconds; undefined when absent or unreadable. */
-function retryAfterMs(header: unknown): number | undefined {
-	const text = String(header ?? '').trim();
-	if (text === '') return undefined;
-	if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-	const at = Date.parse(text);
-	return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /** An HTTP answer as the MEP answer it is: cmx2api bodies decoded by their declared character set, Invoke Service's as UTF-8 JSON. */

@@ -1,0 +1,437 @@
+import { sleep } from 'n8n-workflow';
+
+/**
+ * MEP's pace, found per node run: how many requests may be in flight at once, and how fast the
+ * node may send once MEP has answered 429. The executor asks for a permit before each try and
+ * hands it back with what came of it; nothing else here knows about items or MEP's answers.
+ *
+ * The in-flight limit climbs while climbing pays. n8n opens a new connection for every request,
+ * so at any distance from MEP the number in flight is what sets the pace (Little's law), but
+ * round trips alone cannot tell MEP queueing from n8n's own work: both make them grow. So the
+ * limit is measured by what MEP answers per second: it doubles while doubling answers more (as
+ * TCP's slow start), then probes a step above and a step below and moves to where answers per
+ * second still grow (hill climbing, as Netflix's concurrency limits follow their gradient). A
+ * 5xx, a timeout or a cut connection halves it at once, as a loss halves TCP's window (AIMD).
+ *
+ * A 429 also starts a send rate, as the AWS SDKs' adaptive retry mode does: a token bucket whose
+ * rate drops to 70% of the rate MEP was answering at, then grows back along a CUBIC curve.
+ */
+export const PACING = {
+	/** In flight at the start: as gentle as the node was before it adapted. */
+	startLimit: 20,
+	/** A round (one setting of the limit, measured) waits a round trip for it to take effect, then measures for at least this long… */
+	roundMinMs: 200,
+	/** …and at least this many answers. */
+	roundMinAnswers: 12,
+	/** A round counts only when the limit was used: this share of it in flight on average. */
+	busyShare: 0.8,
+	/** Start: the limit doubles each round while answers per second grow by this factor, and quadruples while they grow by `leapGain` (far from any bottleneck). */
+	startGain: 1.25,
+	leapGain: 1.8,
+	/** Then one round a step above the limit, one a step below… */
+	probeStep: 1.25,
+	/** …moving a step up when the round above answered this much more per second, a step down when less than `holdGain` more (the extra requests only queued; in doubt, down). */
+	probeGain: 1.1,
+	holdGain: 1.05,
+	/** Start ends when a doubling answered less than `startGain` more per second: at the limit before it when it answered less than this more, else between the two. */
+	flatGain: 1.1,
+	/**
+	 * When MEP is overloaded (a 502, 503 or 504, a timeout, a cut or refused connection) for this
+	 * share of recent answers (a moving average over about `overloadWindow`), the limit is
+	 * multiplied by `dropFactor`, once per round trip. A few such answers among many are retried
+	 * and leave the limit alone; an outage halves it at once.
+	 */
+	dropShare: 0.2,
+	overloadWindow: 50,
+	dropFactor: 0.5,
+	/** A 429 brings the limit down to what the send rate needs (rate × round trip) times this. */
+	rateHeadroom: 2,
+	/** After a 429: the share of MEP's accepted rate to send at, and the CUBIC constant of the climb back (as the AWS SDKs'). */
+	rateBeta: 0.9,
+	rateCubicScale: 0.4,
+	/** The token bucket holds at most this long a burst. */
+	rateBurstMs: 100,
+	/** The first 429 of a run pauses sending for MEP's Retry-After, or without one this long (an item's first wait after a 429). */
+	firstPauseMs: 500,
+} as const;
+
+/** What came of one try, as the pace sees it. */
+export type PaceSignal =
+	/** MEP answered (any status but 429, 502, 503 and 504). */
+	| 'answered'
+	/** MEP is overloaded or out of reach: a 502, 503 or 504, a timeout, a connection cut or refused. */
+	| 'overloaded'
+	/** MEP answered 429: it did nothing, and wants fewer requests per second. */
+	| 'rateLimited'
+	/** Nothing reached MEP for a reason that says nothing about its load (unknown host, blocked). */
+	| 'unsent';
+
+/** The right to send one request; hand it back once with what came of the try. */
+export interface Permit {
+	/** `retryAfterMs`: MEP's Retry-After with a 429. */
+	release(signal: PaceSignal, retryAfterMs?: number): void;
+}
+
+export interface PaceOptions {
+	/** Told of every change of the in-flight limit and why. */
+	trace?: (message: string) => void;
+	/** Request Options › Max Requests in Flight: never more. */
+	ceiling: number;
+	/** Off: always the ceiling (Request Options › Adapt to MEP). */
+	adaptive: boolean;
+	now?: () => number;
+	wait?: (ms: number) => Promise<void>;
+}
+
+/** For n8n's log: the limit as it started, its peak and its end, and the 429 rate if one was set. */
+export interface PaceSummary {
+	adaptive: boolean;
+	ceiling: number;
+	started: number;
+	peak: number;
+	ended: number;
+	/** Requests per second MEP's 429s set, at the end; undefined when MEP never answered 429. */
+	rateLimit?: number;
+}
+
+interface Round {
+	limit: number;
+	/** In probing: whether this round is the step above the base. */
+	above: boolean;
+	measureFrom: number;
+	answers: number;
+	/** ∫ requests in flight dt over the measured part, for the average. */
+	inFlightArea: number;
+	/** Answers per second, once measured. */
+	rate?: number;
+}
+
+/** The in-flight limit: see PACING. All times in milliseconds from `now`. */
+export class InFlightLimit {
+	private phase: 'fixed' | 'start' | 'probe';
+
+	/** The settled limit the probes go above and below (fractional). */
+	private base: number;
+
+	private round: Round;
+
+	/** Start: the round before; probing: the first round of the pair. */
+	private previous?: Round;
+
+	private upFirst = true;
+
+	private rtt?: number;
+
+	private lastCutAt = Number.NEGATIVE_INFINITY;
+
+	/** The share of recent answers that said MEP is overloaded (moving average). */
+	private overloadShare = 0;
+
+	private inFlight = 0;
+
+	private inFlightSince: number;
+
+	readonly started: number;
+
+	peak: number;
+
+	constructor(
+		readonly ceiling: number,
+		readonly adaptive: boolean,
+		now: number,
+		/** Told of every change of the limit and why, for n8n's debug log. */
+		private readonly trace?: (message: string) => void,
+	) {
+		this.phase = adaptive ? 'start' : 'fixed';
+		this.base = adaptive ? Math.min(ceiling, PACING.startLimit) : ceiling;
+		this.started = this.base;
+		this.peak = this.base;
+		this.inFlightSince = now;
+		this.round = this.newRound(this.base, false, now);
+	}
+
+	/** How many requests may be in flight now. */
+	get current(): number {
+		return this.round.limit;
+	}
+
+	/** The number in flight changed (a request went out or came back). */
+	noteInFlight(now: number, inFlight: number): void {
+		const from = Math.max(this.inFlightSince, this.round.measureFrom);
+		if (now > from) this.round.inFlightArea += this.inFlight * (now - from);
+		this.inFlight = inFlight;
+		this.inFlightSince = now;
+	}
+
+	/**
+	 * A try sent at `sentAt` ended with `signal` at `now`; after a 429, `sendRate` is the rate the
+	 * node may now send at, which needs no more in flight than that rate times a round trip.
+	 */
+	answered(now: number, sentAt: number, signal: PaceSignal, sendRate?: number): void {
+		if (this.phase === 'fixed' || signal === 'unsent') return;
+		if (signal === 'rateLimited') {
+			if (sendRate === undefined || this.rtt === undefined) return;
+			const needed = Math.max(1, Math.ceil((sendRate * this.rtt * PACING.rateHeadroom) / 1000));
+			if (needed >= this.round.limit) return;
+			this.phase = 'probe';
+			this.previous = undefined;
+			this.base = needed;
+			this.round = this.newRound(needed, false, now);
+			this.trace?.(`limit ${this.round.limit}: MEP answered 429; the send rate of ${Math.round(sendRate)}/s needs no more`);
+			return;
+		}
+		this.overloadShare += ((signal === 'overloaded' ? 1 : 0) - this.overloadShare) / PACING.overloadWindow;
+		if (signal === 'overloaded') {
+			// Once per round trip: the requests sent before the last cut tell of the limit before it.
+			if (this.overloadShare < PACING.dropShare || sentAt <= this.lastCutAt) return;
+			this.lastCutAt = now;
+			this.phase = 'probe';
+			this.previous = undefined;
+			this.base = Math.max(1, this.round.limit * PACING.dropFactor);
+			this.round = this.newRound(this.base, false, now);
+			this.trace?.(`limit ${this.round.limit}: halved, MEP overloaded or out of reach for ${Math.round(this.overloadShare * 100)}% of recent answers`);
+			return;
+		}
+		const rtt = now - sentAt;
+		const round = this.round;
+		// The first round measures from the first answer: before it, nothing could come back.
+		if (this.rtt === undefined) round.measureFrom = now;
+		this.rtt = this.rtt === undefined ? rtt : this.rtt * 0.8 + rtt * 0.2;
+		if (now < round.measureFrom) return;
+		round.answers += 1;
+		const measured = now - round.measureFrom;
+		if (measured < Math.max(PACING.roundMinMs, this.rtt) || round.answers < PACING.roundMinAnswers) return;
+		this.noteInFlight(now, this.inFlight);
+		round.rate = (round.answers * 1000) / measured;
+		// Items still being read, or the last ones: the limit was not used, so the round says nothing of it.
+		const used = round.inFlightArea / measured >= round.limit * PACING.busyShare;
+		if (this.phase === 'start') this.afterStartRound(used ? round : undefined, now);
+		else this.afterProbeRound(used ? round : undefined, now);
+	}
+
+	private afterStartRound(round: Round | undefined, now: number): void {
+		if (!round) {
+			this.round = this.newRound(this.round.limit, false, now);
+			return;
+		}
+		const gain = this.previous ? round.rate! / this.previous.rate! : 2;
+		const grew = gain >= PACING.startGain;
+		if (grew && round.limit < this.ceiling) {
+			const leap = gain >= PACING.leapGain && this.previous;
+			this.previous = round;
+			this.round = this.newRound(round.limit * (leap ? 4 : 2), false, now);
+			this.trace?.(`limit ${this.round.limit}: ${round.limit} in flight answered ${Math.round(round.rate!)}/s (×${gain.toFixed(2)})`);
+			return;
+		}
+		// Doubling stopped paying: back to the limit before it if it paid nothing, else between the
+		// two; probe from there.
+		const flat = this.previous && round.rate! < this.previous.rate! * PACING.flatGain;
+		this.base = grew ? round.limit : flat ? this.previous!.limit : Math.sqrt(round.limit * this.previous!.limit);
+		this.phase = 'probe';
+		this.trace?.(`settling near ${Math.round(this.base)}: ${round.limit} in flight answered ${Math.round(round.rate!)}/s (×${gain.toFixed(2)}), not enough more`);
+		this.startProbe(now);
+	}
+
+	private afterProbeRound(round: Round | undefined, now: number): void {
+		if (!round) {
+			this.startProbe(now);
+			return;
+		}
+		if (!this.previous) {
+			this.previous = round;
+			this.round = this.newRound(this.stepped(!round.above), !round.above, now);
+			return;
+		}
+		const [above, below] = round.above ? [round, this.previous] : [this.previous, round];
+		const gain = above.rate! / below.rate!;
+		const before = this.base;
+		if (gain >= PACING.probeGain) this.base = Math.min(this.ceiling, this.stepped(true));
+		else if (gain < PACING.holdGain) this.base = Math.max(1, this.base / PACING.probeStep);
+		this.trace?.(
+			`around ${Math.round(this.base)} (was ${Math.round(before)}): ${above.limit} in flight answered ${Math.round(above.rate!)}/s, ${below.limit} ${Math.round(below.rate!)}/s (×${gain.toFixed(2)})`,
+		);
+		this.upFirst = !this.upFirst;
+		this.startProbe(now);
+	}
+
+	private startProbe(now: number): void {
+		this.previous = undefined;
+		this.round = this.newRound(this.stepped(this.upFirst), this.upFirst, now);
+	}
+
+	/** A step above or below the base; at least one request apart, so that small limits probe too. */
+	private stepped(up: boolean): number {
+		return up ? Math.max(this.base * PACING.probeStep, this.base + 1) : Math.max(1, Math.min(this.base / PACING.probeStep, this.base - 1));
+	}
+
+	private newRound(limit: number, above: boolean, now: number): Round {
+		const whole = Math.max(1, Math.min(this.ceiling, Math.round(limit)));
+		this.peak = Math.max(this.peak, whole);
+		this.inFlightSince = now;
+		return { limit: whole, above, measureFrom: now + Math.min(this.rtt ?? 0, 2000), answers: 0, inFlightArea: 0 };
+	}
+}
+
+/**
+ * The send rate after a 429, in the manner of the AWS SDKs' adaptive retry mode: none until MEP
+ * answers 429. Then the rate MEP accepted over the last second is taken as its limit; the node
+ * sends at 90% of it and climbs back along a CUBIC curve, passing that limit slowly. The first 429
+ * of a run also pauses sending for MEP's Retry-After (0.5 s without one): the node was sending faster
+ * than MEP takes, maybe by far, and every request sent before MEP's window ends would be refused.
+ */
+export class SendRate {
+	/** Requests per second; undefined until MEP answers 429. */
+	rate?: number;
+
+	private maxRate = 0;
+
+	private lastThrottleAt = 0;
+
+	private lastCutAt = Number.NEGATIVE_INFINITY;
+
+	private pauseUntil = 0;
+
+	private tokens = 0;
+
+	private filledAt = 0;
+
+	/** Answers MEP accepted (anything but 429) per tenth of a second, over the last second. */
+	private readonly accepted = new Array<number>(10).fill(0);
+
+	private acceptedTenth = 0;
+
+	/** Milliseconds until a request may go, 0 when it may go now. */
+	waitMs(now: number): number {
+		if (this.rate === undefined) return 0;
+		if (now < this.pauseUntil) return this.pauseUntil - now;
+		this.refill(now);
+		return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 1000) / this.rate);
+	}
+
+	/** A request goes now. */
+	take(now: number): void {
+		if (this.rate === undefined) return;
+		this.refill(now);
+		this.tokens -= 1;
+	}
+
+	answered(now: number, sentAt: number, signal: PaceSignal, retryAfterMs?: number): void {
+		if (signal === 'unsent') return;
+		this.countAccepted(now, signal === 'rateLimited' ? 0 : 1);
+		if (signal === 'rateLimited') {
+			if (sentAt <= this.lastCutAt) return; // once per round trip: those sent before the cut were sent too fast already
+			const first = this.rate === undefined;
+			this.lastCutAt = now;
+			this.lastThrottleAt = now;
+			this.maxRate = Math.max(1, this.accepted.reduce((sum, count) => sum + count, 0));
+			this.refill(now);
+			this.rate = this.maxRate * PACING.rateBeta;
+			if (first) {
+				// Nothing goes until the pause ends; then one request may.
+				this.pauseUntil = now + (retryAfterMs ?? PACING.firstPauseMs);
+				this.tokens = 1;
+				this.filledAt = this.pauseUntil;
+			}
+			return;
+		}
+		if (this.rate === undefined) return;
+		this.refill(now);
+		const seconds = (now - this.lastThrottleAt) / 1000;
+		const k = Math.cbrt((this.maxRate * (1 - PACING.rateBeta)) / PACING.rateCubicScale);
+		this.rate = Math.max(1, PACING.rateCubicScale * (seconds - k) ** 3 + this.maxRate);
+	}
+
+	private refill(now: number): void {
+		if (this.rate === undefined || now <= this.filledAt) return;
+		const burst = Math.max(1, (this.rate * PACING.rateBurstMs) / 1000);
+		this.tokens = Math.min(burst, this.tokens + ((now - this.filledAt) * this.rate) / 1000);
+		this.filledAt = now;
+	}
+
+	private countAccepted(now: number, count: number): void {
+		const tenth = Math.floor(now / 100);
+		// Clear the tenths that passed since the last answer (all of them after a second or more).
+		for (let t = this.acceptedTenth + 1; t <= tenth && t <= this.acceptedTenth + 10; t++) this.accepted[t % 10] = 0;
+		this.acceptedTenth = Math.max(this.acceptedTenth, tenth);
+		this.accepted[tenth % 10] += count;
+	}
+}
+
+/**
+ * The gate of one node run: permits in the order asked, retries first, as the in-flight limit
+ * and (after a 429) the send rate allow.
+ */
+export class MepPace {
+	readonly limit: InFlightLimit;
+
+	readonly sendRate: SendRate;
+
+	private inFlight = 0;
+
+	private readonly waiting: { retries: Array<() => void>; firsts: Array<() => void> } = { retries: [], firsts: [] };
+
+	private wakeUp?: Promise<void>;
+
+	private readonly now: () => number;
+
+	private readonly wait: (ms: number) => Promise<void>;
+
+	constructor({ ceiling, adaptive, now = Date.now, wait = sleep, trace }: PaceOptions) {
+		this.now = now;
+		this.wait = wait;
+		this.limit = new InFlightLimit(ceiling, adaptive, now(), trace);
+		this.sendRate = new SendRate();
+	}
+
+	/** A permit to send; a retry goes before items not yet tried. */
+	async acquire(retry = false): Promise<Permit> {
+		await new Promise<void>((resolve) => {
+			(retry ? this.waiting.retries : this.waiting.firsts).push(resolve);
+			this.pump();
+		});
+		const sentAt = this.now();
+		let released = false;
+		return {
+			release: (signal, retryAfterMs) => {
+				if (released) return;
+				released = true;
+				const now = this.now();
+				this.inFlight -= 1;
+				this.limit.noteInFlight(now, this.inFlight);
+				this.sendRate.answered(now, sentAt, signal, retryAfterMs);
+				this.limit.answered(now, sentAt, signal, this.sendRate.rate);
+				this.pump();
+			},
+		};
+	}
+
+	summary(): PaceSummary {
+		return {
+			adaptive: this.limit.adaptive,
+			ceiling: this.limit.ceiling,
+			started: this.limit.started,
+			peak: this.limit.peak,
+			ended: this.limit.current,
+			rateLimit: this.sendRate.rate === undefined ? undefined : Math.round(this.sendRate.rate),
+		};
+	}
+
+	/** Lets waiting requests go while the limit and the send rate allow. */
+	private pump(): void {
+		while (this.waiting.retries.length + this.waiting.firsts.length > 0 && this.inFlight < this.limit.current) {
+			const now = this.now();
+			const waitMs = this.sendRate.waitMs(now);
+			if (waitMs > 0) {
+				this.wakeUp ??= this.wait(waitMs).then(() => {
+					this.wakeUp = undefined;
+					this.pump();
+				});
+				return;
+			}
+			this.sendRate.take(now);
+			this.inFlight += 1;
+			this.limit.noteInFlight(now, this.inFlight);
+			(this.waiting.retries.shift() ?? this.waiting.firsts.shift())!();
+		}
+	}
+}
