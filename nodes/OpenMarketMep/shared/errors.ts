@@ -82,7 +82,7 @@ function retryAdvice(retrySafe: boolean): string {
 
 const STOPPED_BECAUSE: Partial<Record<ItemTries['stop'], string>> = {
 	maxTries: `${RETRY.maxTries} tries is the most for one item`,
-	budget: `no more retries: MEP failed too many of this run's requests (a run retries at most ${RETRY.budget.initial} + ${RETRY.budget.perItem * 100}% of its items)`,
+	budget: `no more retries: MEP failed too many of this run's requests (a run retries at most ${RETRY.budget.initial} + ${100 / RETRY.budget.itemsPerRetry}% of its items)`,
 	time: 'no time left for another try within Request Options › Timeout',
 };
 

@@ -13,8 +13,8 @@ export const RETRY = {
 	/** Full jitter: the wait before the n-th retry is drawn from 0 to min(cap, base × 2^(n−1)). */
 	backoffBaseMs: 1000,
 	backoffCapMs: 20_000,
-	/** A run may retry at most `initial` + `perItem` × its items (10 + 10%). */
-	budget: { initial: 10, perItem: 0.1 },
+	/** A run may retry at most `initial` times, plus once for every `itemsPerRetry` of its items (10 + 10%). */
+	budget: { initial: 10, itemsPerRetry: 10 },
 	/** HTTP statuses that mean MEP or something in front of it failed for the moment. */
 	transientStatuses: [500, 502, 503, 504],
 	/** 429 (MEP did nothing): waits for Retry-After, else a growing wait, within the item's Timeout. */
@@ -99,21 +99,23 @@ export function paceSignal(outcome: { answer?: MepAnswer; noAnswer?: NoAnswer })
 export type StopReason = 'done' | 'maxTries' | 'budget' | 'time' | 'unknownOutcome' | 'rateLimitTries' | 'rateLimitWait';
 
 /**
- * The retries a run may still make: 10 to start with, and a tenth of one more for each item's
- * first try; each retry spends one. While MEP fails most requests, retries soon stop.
+ * The retries a run may make: 10, and one more for every 10 items it sends. While MEP fails most
+ * requests, retries soon stop.
  */
 export class RetryBudget {
-	private tokens: number = RETRY.budget.initial;
+	private items = 0;
+
+	private retries = 0;
 
 	/** An item's first try. */
 	deposit(): void {
-		this.tokens += RETRY.budget.perItem;
+		this.items += 1;
 	}
 
 	/** Spends one retry if there is one to spend. */
 	spend(): boolean {
-		if (this.tokens < 1) return false;
-		this.tokens -= 1;
+		if (this.retries >= RETRY.budget.initial + Math.floor(this.items / RETRY.budget.itemsPerRetry)) return false;
+		this.retries += 1;
 		return true;
 	}
 }
