@@ -181,8 +181,11 @@ test('n8n\'s log gets one line per run: items, requests, retries, 429s and the i
 	const [{ message, metadata }] = lines;
 	const total = mep.emulator.stats().requests.total;
 	expect(total).toBe(56);
-	expect(message).toMatch(/^OpenMarket MEP "OpenMarket MEP" \(subscription › Add User\): 50 items, 56 requests, 6 retries, 2 answered 429; requests in flight adapted from 20 \(peak \d+, end \d+, at most 200\)/);
-	expect(metadata).toMatchObject({ items: 50, requests: 56, retries: 6, rateLimited: 2, inFlightStarted: 20, inFlightCeiling: 200, adaptive: true });
+	expect(message).toMatch(/^OpenMarket MEP "OpenMarket MEP" \(subscription › Add User\): 50 items \(0 failed\) in \d+(\.\d+)? s \(\d+(\.\d+)? s sending\), 56 requests, 6 retries, 2 answered 429; requests in flight adapted from 20 \(peak \d+, end \d+, at most 200\)/);
+	expect(metadata).toMatchObject({ items: 50, failed: 0, requests: 56, retries: 6, rateLimited: 2, inFlightStarted: 20, inFlightCeiling: 200, adaptive: true });
+	expect(metadata.seconds).toBeGreaterThan(0);
+	expect(metadata.sendingSeconds).toBeGreaterThan(0);
+	expect(metadata.sendingSeconds).toBeLessThanOrEqual(metadata.seconds);
 	const logged = JSON.stringify(result.logs);
 	expect(logged).not.toContain(DEMO.password);
 	expect(logged).not.toContain(encodeURIComponent(DEMO.password));

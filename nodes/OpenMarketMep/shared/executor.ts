@@ -31,6 +31,8 @@ import { MepFormatError } from './xml';
  *    once the requests already in flight have ended. One line in n8n's log sums the run up.
  */
 export async function executeOperation(context: IExecuteFunctions, operations: MepOperation[]): Promise<INodeExecutionData[][]> {
+	const startedAt = Date.now();
+	let sendingFrom: number | undefined;
 	const node = context.getNode();
 	const operation = pickOperation(context, operations);
 	const settings = readRequestSettings(context);
@@ -54,7 +56,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		}),
 		budget: new RetryBudget(),
 		stop: new RunStop(context.getExecutionCancelSignal?.()),
-		counts: { requests: 0, retries: 0, rateLimited: 0 },
+		counts: { requests: 0, retries: 0, rateLimited: 0, failed: 0 },
 	};
 
 	const output: INodeExecutionData[][] = new Array(items.length);
@@ -63,6 +65,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 	let stopped: { itemIndex: number; error: Error } | undefined;
 
 	const failItem = (itemIndex: number, error: Error) => {
+		run.counts.failed += 1;
 		if (!continueOnFail) {
 			if (!stopped || itemIndex < stopped.itemIndex) stopped = { itemIndex, error };
 			run.stop.stop();
@@ -113,6 +116,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 			}
 			for (const [itemIndex, request] of chunk) {
 				const permit = await run.pace.acquire();
+				sendingFrom ??= Date.now();
 				if (stopped) {
 					permit.release('unsent');
 					break;
@@ -125,21 +129,39 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		}
 		await Promise.all(inFlight);
 	} finally {
-		logSummary(context, operation, items.length, run);
+		const endedAt = Date.now();
+		logSummary(context, operation, items.length, run, endedAt - startedAt, endedAt - (sendingFrom ?? endedAt));
 	}
 	if (stopped) throw stopped.error;
 	return [output.flat()];
 }
 
 /** One line in n8n's log for the run: what was sent, and how the pace went. No login, no numbers of people. */
-function logSummary(context: IExecuteFunctions, operation: MepOperation, items: number, run: RunState): void {
+function logSummary(context: IExecuteFunctions, operation: MepOperation, items: number, run: RunState, elapsedMs: number, sendingMs: number): void {
 	const pace = run.pace.summary();
-	const { requests, retries, rateLimited } = run.counts;
+	const { requests, retries, rateLimited, failed } = run.counts;
+	const seconds = elapsedMs / 1000;
+	// From the first request to the last answer: the rest of the run was reading items.
+	const sendingSeconds = sendingMs / 1000;
 	const rate = pace.rateLimit === undefined ? '' : `, then at most ${pace.rateLimit} requests/s after MEP's 429s`;
 	context.logger.info(
-		`OpenMarket MEP "${context.getNode().name}" (${operation.resource} › ${operation.name}): ${items} items, ${requests} requests, ${retries} retries, ${rateLimited} answered 429; ` +
+		`OpenMarket MEP "${context.getNode().name}" (${operation.resource} › ${operation.name}): ${items} items (${failed} failed) in ${seconds} s (${sendingSeconds} s sending), ${requests} requests, ${retries} retries, ${rateLimited} answered 429; ` +
 			`requests in flight ${pace.adaptive ? `adapted from ${pace.started} (peak ${pace.peak}, end ${pace.ended}, at most ${pace.ceiling})` : `fixed at ${pace.ceiling}`}${rate}`,
-		{ nodeName: context.getNode().name, items, requests, retries, rateLimited, inFlightStarted: pace.started, inFlightPeak: pace.peak, inFlightEnded: pace.ended, inFlightCeiling: pace.ceiling, adaptive: pace.adaptive },
+		{
+			nodeName: context.getNode().name,
+			items,
+			failed,
+			seconds,
+			sendingSeconds,
+			requests,
+			retries,
+			rateLimited,
+			inFlightStarted: pace.started,
+			inFlightPeak: pace.peak,
+			inFlightEnded: pace.ended,
+			inFlightCeiling: pace.ceiling,
+			adaptive: pace.adaptive,
+		},
 	);
 }
 

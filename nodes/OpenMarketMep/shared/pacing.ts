@@ -100,9 +100,11 @@ interface Round {
 	above: boolean;
 	measureFrom: number;
 	answers: number;
+	/** The round trips of those answers, summed. */
+	rttSum: number;
 	/** ∫ requests in flight dt over the measured part, for the average. */
 	inFlightArea: number;
-	/** Answers per second, once measured. */
+	/** Answers per second, once measured (Little's law: requests in flight ÷ round trip). */
 	rate?: number;
 }
 
@@ -195,16 +197,23 @@ export class InFlightLimit {
 		const rtt = now - sentAt;
 		const round = this.round;
 		// The first round measures from the first answer: before it, nothing could come back.
-		if (this.rtt === undefined) round.measureFrom = now;
+		if (this.rtt === undefined) {
+			round.measureFrom = now;
+			round.inFlightArea = 0;
+		}
 		this.rtt = this.rtt === undefined ? rtt : this.rtt * 0.8 + rtt * 0.2;
 		if (now < round.measureFrom) return;
 		round.answers += 1;
+		round.rttSum += rtt;
 		const measured = now - round.measureFrom;
 		if (measured < Math.max(PACING.roundMinMs, this.rtt) || round.answers < PACING.roundMinAnswers) return;
 		this.noteInFlight(now, this.inFlight);
-		round.rate = (round.answers * 1000) / measured;
+		// Answers per second by Little's law, the average in flight over the average round trip:
+		// steadier than counting answers, which n8n handles in bursts as its event loop allows.
+		const inFlight = round.inFlightArea / measured;
+		round.rate = (inFlight * 1000 * round.answers) / round.rttSum;
 		// Items still being read, or the last ones: the limit was not used, so the round says nothing of it.
-		const used = round.inFlightArea / measured >= round.limit * PACING.busyShare;
+		const used = inFlight >= round.limit * PACING.busyShare;
 		if (this.phase === 'start') this.afterStartRound(used ? round : undefined, now);
 		else this.afterProbeRound(used ? round : undefined, now);
 	}
@@ -268,7 +277,7 @@ export class InFlightLimit {
 		const whole = Math.max(1, Math.min(this.ceiling, Math.round(limit)));
 		this.peak = Math.max(this.peak, whole);
 		this.inFlightSince = now;
-		return { limit: whole, above, measureFrom: now + Math.min(this.rtt ?? 0, 2000), answers: 0, inFlightArea: 0 };
+		return { limit: whole, above, measureFrom: now + Math.min(this.rtt ?? 0, 2000), answers: 0, rttSum: 0, inFlightArea: 0 };
 	}
 }
 
@@ -299,6 +308,8 @@ export class SendRate {
 	private readonly accepted = new Array<number>(10).fill(0);
 
 	private acceptedTenth = 0;
+
+	constructor(private readonly trace?: (message: string) => void) {}
 
 	/** Milliseconds until a request may go, 0 when it may go now. */
 	waitMs(now: number): number {
@@ -332,6 +343,7 @@ export class SendRate {
 				this.tokens = 1;
 				this.filledAt = this.pauseUntil;
 			}
+			this.trace?.(`send rate ${Math.round(this.rate)}/s: MEP answered 429 having accepted ${this.maxRate} in the last second${first ? `; paused ${this.pauseUntil - now} ms` : ''}`);
 			return;
 		}
 		if (this.rate === undefined) return;
@@ -380,7 +392,7 @@ export class MepPace {
 		this.now = now;
 		this.wait = wait;
 		this.limit = new InFlightLimit(ceiling, adaptive, now(), trace);
-		this.sendRate = new SendRate();
+		this.sendRate = new SendRate(trace);
 	}
 
 	/** A permit to send; a retry goes before items not yet tried. */

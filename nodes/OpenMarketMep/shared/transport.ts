@@ -24,7 +24,7 @@ export interface RunState {
 	pace: MepPace;
 	budget: RetryBudget;
 	stop: RunStop;
-	counts: { requests: number; retries: number; rateLimited: number };
+	counts: { requests: number; retries: number; rateLimited: number; failed: number };
 }
 
 /**
