@@ -431,6 +431,21 @@ export const FAULT_BODIES = {
 	why: 'No rate limits or server-error pages are documented (SPEC 2.9, 7.15); these resemble Tomcat/Apache defaults.',
 };
 
+export const LOAD = {
+	queueing: {
+		source: ASSUMED,
+		behaviour: 'A queueing MEP (rule `concurrency`, CLI `--concurrency`)',
+		choice: 'serves at most C requests at a time, the rest wait in order of arrival (the rule\'s latency is the time each is served); nothing is refused, so the wait shows only as latency',
+		why: 'MEP\'s capacity and its behaviour under load are undocumented (SPEC 2.9, 7.15); a fixed pool serving a FIFO queue is how a servlet container such as Tomcat (Apache-Coyote) behaves with maxThreads and acceptCount.',
+	},
+	https: {
+		source: ASSUMED,
+		behaviour: 'HTTPS (`tls`, CLI `--tls`)',
+		choice: 'a self-signed EC certificate for the listening address and localhost, made at each start and never stored; clients ignore SSL issues or trust the printed certificate',
+		why: 'Every MEP API is HTTPS (SPEC 1, the API families), with a CA-signed certificate; the emulator cannot have one, and a handshake per request is what a far MEP costs.',
+	},
+};
+
 export const WRONG_ENCODING = {
 	source: ASSUMED,
 	behaviour: 'Fault `wrongEncoding`',
@@ -445,7 +460,7 @@ export const ASSUMPTIONS = {
 	IDs: IDS,
 	'Inputs and limits': LIMITS,
 	'Invoke Service': INVOKE,
-	Faults: { FAULT_BODIES, WRONG_ENCODING },
+	Faults: { FAULT_BODIES, WRONG_ENCODING, ...LOAD },
 };
 
 function describe(entry) {
