@@ -31,6 +31,8 @@ const LINES = {
 			credentialTestUsesStatusRules: false,
 			// Queue mode: a job whose worker died goes to another worker once (QUEUE_WORKER_MAX_STALLED_COUNT=1).
 			stalledJob: 'run again',
+			// No N8N_SSRF_PROTECTION_ENABLED: 1.x has no SSRF protection for node requests.
+			ssrfProtection: false,
 		},
 	},
 	'2.x': {
@@ -41,6 +43,8 @@ const LINES = {
 			credentialTestUsesStatusRules: true,
 			// Queue mode: n8n 2.x gives a stalled job to no one (maxStalledCount 0) and saves it as failed.
 			stalledJob: 'failed',
+			// N8N_SSRF_PROTECTION_ENABLED blocks private and loopback addresses unless N8N_SSRF_ALLOWED_IP_RANGES lists them.
+			ssrfProtection: true,
 		},
 	},
 };

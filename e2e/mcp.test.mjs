@@ -72,7 +72,9 @@ test('a bad number comes back as a tool error the agent can read and act on, and
 	const before = emulator.stats().requests.byRoute['/subscriptionapi/adduser'] ?? 0;
 	const result = await client.callTool({ name: tool.name, arguments: { msisdn: 'call me maybe' } });
 	expect(result.isError).toBe(true);
-	expect(text(result)).toMatch(/Mobile Number/);
+	// What README › Use it as an AI agent's tool quotes: the field, the item and the value, and how to fix it.
+	expect(text(result)).toContain('Mobile Number in item 0: "call me maybe" is not a phone number: it contains "c"');
+	expect(text(result)).toContain('Use digits only, in international format');
 	expect(text(result)).not.toContain(PASSWORD);
 	expect(emulator.stats().requests.byRoute['/subscriptionapi/adduser'] ?? 0).toBe(before);
 });

@@ -150,6 +150,33 @@ test('the credential\'s Allowed HTTP Request Domains: its own base URL works, a 
 	expect(subscription('B2C3D4E5F6A1').members).toEqual([]);
 });
 
+const ssrfTest = n8nBehaviour().ssrfProtection ? describe : describe.skip;
+ssrfTest('n8n\'s SSRF protection (N8N_SSRF_PROTECTION_ENABLED)', () => {
+	const protectedEnv = (extra) => ({ ...env, N8N_SSRF_PROTECTION_ENABLED: 'true', ...extra });
+	const summaryLine = (result) => `${result.stdout}\n${result.stderr}`.split('\n').find((line) => /OpenMarket MEP "MEP" \(subscription › Add User\)/.test(line));
+
+	test('with the emulator\'s address allowed (N8N_SSRF_ALLOWED_IP_RANGES), Add User works', async () => {
+		emulator.reset();
+		const result = await executeWorkflow('mepE2eRestrict01', protectedEnv({ N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' }));
+		expect(result.code).toBe(0);
+		expect(nodeOutput(result.data, 'MEP')[0].map((i) => i.json.msisdn)).toEqual(['447700900901']);
+		expect(emulator.stats().requests.total).toBe(1);
+	});
+
+	test('with it not allowed, the item fails with n8n\'s SSRF error, nothing reaches the emulator, and no retry is made', async () => {
+		emulator.reset();
+		const result = await executeWorkflow('mepE2eRestrict01', protectedEnv({}));
+		expect(result.code).not.toBe(0);
+		const output = `${result.stdout}\n${result.stderr}`;
+		expect(output).toMatch(/The request was blocked because it resolves to a restricted IP address/);
+		expect(output).not.toMatch(/Tried \d+ times/);
+		expect(emulator.stats().requests.total).toBe(0);
+		expect(subscription('B2C3D4E5F6A1').members).toEqual([]);
+		// The node's own count: one try, no retry.
+		expect(summaryLine(result)).toMatch(/: 1 items \(1 failed\) in [\d.]+ s \([\d.]+ s sending\), 1 requests, 0 retries, 0 answered 429;/);
+	});
+});
+
 describe('n8n server', () => {
 	let cookie;
 	beforeAll(async () => {
