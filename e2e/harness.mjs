@@ -182,12 +182,12 @@ export function runN8n(args, env, { timeoutMs = 180_000, nodeArgs = [], onSpawn 
 			reject(new Error(`n8n ${args.join(' ')} timed out:\n${stdout}\n${stderr}`));
 		}, timeoutMs);
 		child.on('error', reject);
-		child.on('close', (code) => {
+		child.on('close', (code, signal) => {
 			clearTimeout(timer);
 			children.delete(child);
 			readStdout();
 			n8nLogs.push(stdout, stderr);
-			resolve({ code, stdout, stderr });
+			resolve({ code, signal, stdout, stderr });
 		});
 	});
 }

@@ -59,7 +59,13 @@ const subscription = (id) => state().subscriptions.find((s) => s.id === id);
 
 async function run(id) {
 	const result = await executeWorkflow(id, env);
-	if (result.code !== 0 || !result.data) throw new Error(`n8n execute ${id} exited ${result.code}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+	// n8n 1.x's `execute` ends with process.exit(); once (in a CI run) its process died of a signal
+	// after printing the whole run. The run is what the tests judge, so such an exit is reported, not failed.
+	if (result.code === null && result.data?.data?.resultData && !result.data.data.resultData.error) {
+		console.warn(`n8n execute ${id}: the process died of ${result.signal} after printing the complete run`);
+		return result.data;
+	}
+	if (result.code !== 0 || !result.data) throw new Error(`n8n execute ${id} exited ${result.code ?? result.signal}:\n${result.stderr.slice(-3000)}\n${result.stdout.slice(-3000)}`);
 	return result.data;
 }
 
