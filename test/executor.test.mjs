@@ -212,6 +212,36 @@ describe('stopping on an error, and other Request Options', () => {
 		expect(error.context.itemIndex).toBe(0);
 	});
 
+	test('Batching paces as before, adaptive limit or not: a batch, then the interval, then the next', async () => {
+		const { error } = await runNode({ parameters: addUser({ requestOptions: { batching: { batch: { batchSize: 5, batchInterval: 300 } } } }), items: phones(15), credentials: mep.credentials() });
+		expect(error).toBeUndefined();
+		const requests = await mep.requests();
+		expect(requests).toHaveLength(15);
+		const between = gaps(requests);
+		// Between batches the interval (the log's times are whole ms); within one, no wait of that size.
+		for (const i of [4, 9]) expect(between[i]).toBeGreaterThanOrEqual(300 - 20);
+		expect(between.filter((_, i) => i !== 4 && i !== 9).every((gap) => gap < 150)).toBe(true);
+		expect(members()).toHaveLength(15);
+	});
+
+	test('a cancelled execution sends nothing more, Continue On Fail or not: items not yet sent stay unsent', async () => {
+		// 300 items, 10 at a time, 100 ms each: 3 s of sending, cancelled after 0.6 s. (With Continue
+		// On Fail no failure stops the run, so only the cancel can.)
+		mep.emulator.setFaults({ rules: [{ latencyMs: 100 }] });
+		const parameters = addUser({ requestOptions: { maxRequestsInFlight: 10, adaptToMep: false } });
+		const result = await runNode({ parameters, items: phones(300), credentials: mep.credentials(), cancelAfterMs: 600, onError: 'continueErrorOutput' });
+		const sent = (await mep.requests()).length;
+		expect(sent).toBeGreaterThan(0);
+		expect(sent).toBeLessThan(150);
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		expect(await mep.requests()).toHaveLength(sent); // nothing went after the node ended
+		// The node's count: those, and the 10 at most in flight when n8n aborted them.
+		expect(summaryOf(result).metadata.requests).toBeGreaterThanOrEqual(sent);
+		expect(summaryOf(result).metadata.requests).toBeLessThanOrEqual(sent + 10);
+		// The node failed rather than output a run that looks complete: no MEP answers came out.
+		expect([...result.items, ...result.errorItems].filter((item) => item.json.network)).toEqual([]);
+	});
+
 	test('a batch size that is not a whole number still sends every item', async () => {
 		const { error } = await runNode({ parameters: addUser({ requestOptions: { batching: { batch: { batchSize: 1.5, batchInterval: 1 } } } }), items: phones(4), credentials: mep.credentials() });
 		expect(error).toBeUndefined();

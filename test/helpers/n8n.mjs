@@ -137,9 +137,9 @@ function baseAdditionalData(credentials) {
 /**
  * Executes one OpenMarket MEP node on `items`.
  * Returns { items (main output), errorItems (error output), error (a thrown node error), run,
- * logs (what n8n's logger was given meanwhile) }.
+ * logs (what n8n's logger was given meanwhile) }. `cancelAfterMs`: cancel the execution then.
  */
-export async function runNode({ parameters, items = [{ json: {} }], credentials, onError, settings = {}, type = nodeType }) {
+export async function runNode({ parameters, items = [{ json: {} }], credentials, onError, settings = {}, type = nodeType, cancelAfterMs }) {
 	const node = {
 		id: 'mep-node',
 		name: 'OpenMarket MEP',
@@ -179,7 +179,10 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 	};
 	const logFrom = n8nLog.length;
 	try {
-		await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+		const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+		// As n8n cancels an execution (the editor's Stop, a timeout): its PCancelable aborts the run's signal.
+		const cancelTimer = cancelAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), cancelAfterMs);
+		await execution.finally(() => clearTimeout(cancelTimer));
 	} catch (error) {
 		return { run: undefined, items: [], errorItems: [], error, logs: n8nLog.slice(logFrom) }; // e.g. WorkflowHasIssuesError: refused before running
 	}

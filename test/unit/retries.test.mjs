@@ -15,6 +15,8 @@ describe('what a request that got no answer means', () => {
 		['a temporary DNS failure', withCode('EAI_AGAIN'), 'notSent'],
 		['as n8n 2.x wraps it', wrapped2x(withCode('ECONNREFUSED')), 'notSent'],
 		['as n8n 1.x keeps it (the text only)', wrapped1x('connect ECONNREFUSED 127.0.0.1:9'), 'notSent'],
+		['a temporary DNS failure, the text only', wrapped1x('getaddrinfo EAI_AGAIN mep.example'), 'notSent'],
+		['unknown host, the text only', wrapped1x('getaddrinfo ENOTFOUND mep.example'), 'refused'],
 		['unknown host', withCode('ENOTFOUND'), 'refused'],
 		['a certificate that does not verify', wrapped2x(withCode('DEPTH_ZERO_SELF_SIGNED_CERT')), 'refused'],
 		['a domain the credential does not allow', new Error('Domain not allowed: localhost is not in the allowed list'), 'refused'],

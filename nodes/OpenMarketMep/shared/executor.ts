@@ -83,7 +83,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 
 	const send = async (itemIndex: number, request: MepRequest, permit: Permit) => {
 		const sent = await connection.send(operation, request, permit, run, itemIndex);
-		// Given up unfinished because another item stopped the run: that item's error is the run's.
+		// Given up unfinished because the run stopped: another item's error is the run's, or it was cancelled.
 		if (sent.abandoned) return;
 		if (!sent.answer) {
 			failItem(itemIndex, requestError(failureOf(itemIndex), sent.error, sent.tries, sent.noAnswer));
@@ -103,11 +103,13 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		// Fail a chunk is a batch (no batching: the whole run), so every item of it is checked before
 		// any of it is sent; with it, as many as may be in flight now, so reading overlaps sending.
 		const chunkSize = () => settings.batch?.size ?? (continueOnFail ? run.pace.limit.current : Math.max(items.length, 1));
-		for (let start = 0, end = 0; start < items.length && !stopped; start = end) {
+		// The run's stop ends sending: another item's failure (without Continue On Fail), or a cancel.
+		const sending = () => !run.stop.signal.aborted;
+		for (let start = 0, end = 0; start < items.length && sending(); start = end) {
 			if (start > 0 && settings.batch) await sleep(settings.batch.intervalMs);
 			end = Math.min(items.length, start + chunkSize());
 			const chunk: Array<[number, MepRequest]> = [];
-			for (let itemIndex = start; itemIndex < end && !stopped; itemIndex++) {
+			for (let itemIndex = start; itemIndex < end && sending(); itemIndex++) {
 				try {
 					chunk.push([itemIndex, build(itemIndex)]);
 				} catch (error) {
@@ -117,22 +119,30 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 			for (const [itemIndex, request] of chunk) {
 				const permit = await run.pace.acquire();
 				sendingFrom ??= Date.now();
-				if (stopped) {
+				if (!sending()) {
 					permit.release('unsent');
 					break;
 				}
-				const sending: Promise<void> = send(itemIndex, request, permit)
+				const call: Promise<void> = send(itemIndex, request, permit)
 					.catch((error) => failItem(itemIndex, asItemError(node, itemIndex, error)))
-					.finally(() => inFlight.delete(sending));
-				inFlight.add(sending);
+					.finally(() => inFlight.delete(call));
+				inFlight.add(call);
 			}
 		}
 		await Promise.all(inFlight);
 	} finally {
+		run.stop.dispose();
 		const endedAt = Date.now();
 		logSummary(context, operation, items.length, run, endedAt - startedAt, endedAt - (sendingFrom ?? endedAt));
 	}
 	if (stopped) throw stopped.error;
+	// Cancelled with items unsent or unfinished: no output that looks like a complete run.
+	const unfinished = items.length - output.filter(Boolean).length;
+	if (unfinished > 0) {
+		throw new NodeOperationError(node, `The execution was cancelled before ${unfinished} of ${items.length} items were sent or answered`, {
+			description: 'Items before them may have reached MEP. Check in MEP before running the workflow again, unless the operation is safe to repeat.',
+		});
+	}
 	return [output.flat()];
 }
 

@@ -10,11 +10,12 @@ import { sleep } from 'n8n-workflow';
  * round trips alone cannot tell MEP queueing from n8n's own work: both make them grow. So the
  * limit is measured by what MEP answers per second: it doubles while doubling answers more (as
  * TCP's slow start), then probes a step above and a step below and moves to where answers per
- * second still grow (hill climbing, as Netflix's concurrency limits follow their gradient). A
- * 5xx, a timeout or a cut connection halves it at once, as a loss halves TCP's window (AIMD).
+ * second still grow (hill climbing, as Netflix's concurrency limits follow their gradient). When
+ * a fifth of recent answers say MEP is overloaded (502, 503, 504, a timeout, a cut connection), it
+ * halves, as a loss halves TCP's window (AIMD); a few such answers among many leave it alone.
  *
  * A 429 also starts a send rate, as the AWS SDKs' adaptive retry mode does: a token bucket whose
- * rate drops to 70% of the rate MEP was answering at, then grows back along a CUBIC curve.
+ * rate drops to 90% of the rate MEP accepted, then grows back along a CUBIC curve.
  */
 export const PACING = {
 	/** In flight at the start: as gentle as the node was before it adapted. */
@@ -51,8 +52,10 @@ export const PACING = {
 	rateCubicScale: 0.4,
 	/** The token bucket holds at most this long a burst. */
 	rateBurstMs: 100,
-	/** The first 429 of a run pauses sending for MEP's Retry-After, or without one this long (an item's first wait after a 429). */
+	/** The first 429 of a run pauses sending for MEP's Retry-After, or without one this long (an item's first wait after a 429)… */
 	firstPauseMs: 500,
+	/** …but never longer than an item waits after a 429 (retries.ts): a longer Retry-After fails that item, and must not hold the rest. */
+	firstPauseMaxMs: 30_000,
 } as const;
 
 /** What came of one try, as the pace sees it. */
@@ -339,7 +342,7 @@ export class SendRate {
 			this.rate = this.maxRate * PACING.rateBeta;
 			if (first) {
 				// Nothing goes until the pause ends; then one request may.
-				this.pauseUntil = now + (retryAfterMs ?? PACING.firstPauseMs);
+				this.pauseUntil = now + Math.min(retryAfterMs ?? PACING.firstPauseMs, PACING.firstPauseMaxMs);
 				this.tokens = 1;
 				this.filledAt = this.pauseUntil;
 			}

@@ -56,7 +56,7 @@ export function errorCodes(error: unknown): string[] {
 		if (typeof record.code === 'string') codes.push(record.code);
 		// n8n 1.x keeps no cause, only the original message among its `messages`.
 		const texts = [record.message, ...(Array.isArray(record.messages) ? record.messages : [])];
-		for (const text of texts) if (typeof text === 'string') codes.push(...(text.match(/\b(E[A-Z]{3,}|ERR_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)\b/g) ?? []));
+		for (const text of texts) if (typeof text === 'string') codes.push(...(text.match(/\b(E[A-Z]{2,}(?:_[A-Z]+)*|ERR_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)\b/g) ?? []));
 		visit(record.cause, depth + 1);
 		visit(record.errorResponse, depth + 1);
 		visit(record.reason, depth + 1);

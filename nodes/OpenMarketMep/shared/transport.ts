@@ -39,10 +39,17 @@ export class RunStop {
 
 	private readonly stopped: Promise<void>;
 
-	constructor(cancel?: AbortSignal) {
+	private readonly onCancel = () => this.controller.abort();
+
+	constructor(private readonly cancel?: AbortSignal) {
 		this.stopped = new Promise((resolve) => this.controller.signal.addEventListener('abort', () => resolve(), { once: true }));
 		if (cancel?.aborted) this.controller.abort();
-		else cancel?.addEventListener('abort', () => this.controller.abort(), { once: true });
+		else cancel?.addEventListener('abort', this.onCancel, { once: true });
+	}
+
+	/** The run is over: the execution's cancel signal (shared by every node of it) no longer needs to reach it. */
+	dispose(): void {
+		this.cancel?.removeEventListener('abort', this.onCancel);
 	}
 
 	get signal(): AbortSignal {
@@ -161,7 +168,12 @@ export class MepConnection {
 	 * Timeout). Answers the last answer, or the error of a request that got none, with the tries.
 	 */
 	async send(operation: MepOperation, request: MepRequest, permit: Permit, run: RunState, itemIndex: number): Promise<Sent> {
-		const options = this.httpOptions(operation, request);
+		let options: IHttpRequestOptions | undefined;
+		try {
+			options = this.httpOptions(operation, request);
+		} finally {
+			if (!options) permit.release('unsent'); // refused before sending: the place is free for the next item
+		}
 		const deadline = Date.now() + this.settings.timeout;
 		const tries = new ItemTries(operation.retrySafe, run.budget);
 		run.budget.deposit();
