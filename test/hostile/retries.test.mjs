@@ -172,6 +172,25 @@ test('an unknown host is refused at once and not tried again', async () => {
 	expectNoPassword(result);
 });
 
+test('a certificate that does not verify is refused at once and not tried again; Ignore SSL Issues lets it through', async () => {
+	const https = await startEmulator({ port: 0, tls: true });
+	try {
+		const credentials = { ...DEMO, baseUrl: https.baseUrl };
+		expect(https.baseUrl).toMatch(/^https:/);
+		const refused = await runNode({ parameters: addUser(), items: phones(1), credentials });
+		expect(refused.error.message).toMatch(/^The request to MEP failed: .*Nothing was sent/);
+		expect(refused.error.message).not.toMatch(/Tried/);
+		expect(refused.logs.find((line) => line.level === 'info').metadata).toMatchObject({ requests: 1, retries: 0 });
+		expect(https.stats().requests.total).toBe(0); // the handshake failed: no request reached it
+		expectNoPassword(refused);
+		const allowed = await runNode({ parameters: addUser({ requestOptions: { allowUnauthorizedCerts: true } }), items: phones(1), credentials });
+		expect(allowed.error).toBeUndefined();
+		expect(https.stats().requests.total).toBe(1);
+	} finally {
+		await https.close();
+	}
+});
+
 test('n8n\'s log gets one line per run: items, requests, retries, 429s and the in-flight limit; no login, no numbers', async () => {
 	mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status503', count: 4 }, { route: '/subscriptionapi/adduser', fault: 'status429', count: 2 }] });
 	const result = await runNode({ parameters: addUser(), items: phones(50), credentials: mep.credentials() });
