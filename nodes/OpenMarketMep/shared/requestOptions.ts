@@ -97,7 +97,7 @@ export const requestOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 1 },
 			default: 10000,
 			description:
-				'Time in ms to wait for MEP to answer an item, waits after a rate limit (HTTP 429) included. Unset: 300,000 ms.',
+				'Time in ms for MEP to answer an item: every try and the waits between them (after a 429 or a transient fault) included. Unset: 300,000 ms.',
 		},
 	],
 };
