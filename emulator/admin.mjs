@@ -40,6 +40,10 @@ export async function handleAdmin(emulator, req, res, url) {
 			case 'POST /_emulator/reset':
 				emulator.reset(body);
 				return sendJson(res, 200, { reset: true });
+			case 'POST /_emulator/members':
+				return sendJson(res, 200, emulator.changeMembers(body));
+			case 'POST /_emulator/stop':
+				return sendJson(res, 200, emulator.textStop(body));
 			case 'GET /_emulator/faults':
 				return sendJson(res, 200, emulator.faults());
 			case 'POST /_emulator/faults':
@@ -71,6 +75,8 @@ export async function handleAdmin(emulator, req, res, url) {
 export const ADMIN_ROUTES = [
 	'GET /_emulator/state',
 	'POST /_emulator/reset',
+	'POST /_emulator/members',
+	'POST /_emulator/stop',
 	'GET /_emulator/faults',
 	'POST /_emulator/faults',
 	'DELETE /_emulator/faults',

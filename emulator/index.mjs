@@ -15,7 +15,7 @@ import { injectRoutes } from './routes/inject.mjs';
 import { invokeService } from './routes/invoke.mjs';
 import { subscriptionRoutes } from './routes/subscription.mjs';
 import { variableRoutes } from './routes/variable.mjs';
-import { createState, loadSeed, publicState } from './state.mjs';
+import { changeMembers, createState, loadSeed, publicState, textStop } from './state.mjs';
 
 export const DEMO_SEED = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seeds/demo.json');
 /** Every cmx2api path, exactly as MEP spells it (case-sensitive: `/InjectMessage`). */
@@ -300,6 +300,10 @@ export async function startEmulator(options = {}) {
 			requestLog = [];
 			resetStats();
 		},
+		/** Adds and removes members as MEP's own users would (see changeMembers in state.mjs). */
+		changeMembers: (change) => changeMembers(state, change),
+		/** A member texts STOP: MEP takes the number out of the subscription, or out of all (see textStop). */
+		textStop: (stop) => textStop(state, stop),
 		/** Replaces the fault rules (throws on an invalid spec, leaving the old one in place). */
 		setFaults: (spec) => {
 			faults.set(spec);

@@ -211,3 +211,58 @@ export function canUseRoutingCode(account, code) {
 export function canUseServiceCollection(account, serviceCollectionId) {
 	return hasRole(account, ROLES.serviceManager) || allows(account.serviceCollections, serviceCollectionId);
 }
+
+const isPlainObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * Members added or removed the way MEP's own users change a subscription (its web interface, a
+ * keyword, an import), not through the API: `add` holds numbers or { msisdn, network?, startDate? },
+ * `remove` numbers. Answers what changed. Throws a SeedError (400) for an unknown subscription or
+ * a number that is not digits; then nothing changed.
+ */
+export function changeMembers(state, { subscription: id, add = [], remove = [] } = {}) {
+	const subscription = state.subscriptions.find((s) => s.id === id);
+	if (!subscription) throw new SeedError(`subscription: "${id}" is not a subscription of the emulator`);
+	if (!Array.isArray(add) || !Array.isArray(remove)) throw new SeedError('add and remove must be arrays');
+	const adds = add.map((entry) => (typeof entry === 'string' ? { msisdn: entry } : entry));
+	for (const [i, entry] of adds.entries()) {
+		if (!isPlainObject(entry) || typeof entry.msisdn !== 'string' || !/^[0-9]+$/.test(entry.msisdn)) throw new SeedError(`add[${i}].msisdn must be a string of digits`);
+	}
+	for (const [i, msisdn] of remove.entries()) {
+		if (typeof msisdn !== 'string' || !/^[0-9]+$/.test(msisdn)) throw new SeedError(`remove[${i}] must be a string of digits`);
+	}
+	const gone = new Set(remove);
+	const removed = subscription.members.filter((m) => gone.has(m.msisdn)).map((m) => m.msisdn);
+	subscription.members = subscription.members.filter((m) => !gone.has(m.msisdn));
+	const present = new Set(subscription.members.map((m) => m.msisdn));
+	const added = [];
+	for (const entry of adds) {
+		if (present.has(entry.msisdn)) continue;
+		present.add(entry.msisdn);
+		const network = entry.network ?? state.networks[entry.msisdn] ?? 'UNKNOWN';
+		if (network !== 'UNKNOWN') state.networks[entry.msisdn] ??= network;
+		subscription.members.push({ msisdn: entry.msisdn, network, startDate: entry.startDate ?? ukTimestamp() });
+		added.push(entry.msisdn);
+	}
+	return { subscription: id, added, removed, members: subscription.members.length };
+}
+
+/**
+ * A member texts STOP: MEP takes the number out of `subscription`, or out of every subscription
+ * it is in when none is named. MEP handles opt-out keywords itself; no API call is involved, so
+ * only Get Users can tell. Answers the subscriptions it left.
+ */
+export function textStop(state, { msisdn, subscription } = {}) {
+	if (typeof msisdn !== 'string' || !/^[0-9]+$/.test(msisdn)) throw new SeedError('msisdn must be a string of digits');
+	if (subscription !== undefined && !state.subscriptions.some((s) => s.id === subscription)) {
+		throw new SeedError(`subscription: "${subscription}" is not a subscription of the emulator`);
+	}
+	const leftFrom = [];
+	for (const sub of state.subscriptions) {
+		if (subscription !== undefined && sub.id !== subscription) continue;
+		const before = sub.members.length;
+		sub.members = sub.members.filter((m) => m.msisdn !== msisdn);
+		if (sub.members.length < before) leftFrom.push(sub.id);
+	}
+	return { msisdn, leftFrom };
+}

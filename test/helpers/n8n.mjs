@@ -15,7 +15,9 @@ process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
 const require = createRequire(import.meta.url);
 require('reflect-metadata');
 const { Workflow, NodeHelpers, ICredentialsHelper, isExpression } = require('n8n-workflow');
-const { WorkflowExecute, ExecutionLifecycleHooks, DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode } = require('n8n-core');
+const { WorkflowExecute, ExecutionLifecycleHooks, DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode, PollContext, PollTriggerExecutor } = require('n8n-core');
+const { AsyncLocalStorage } = require('node:async_hooks');
+const { isDeepStrictEqual } = require('node:util');
 
 /**
  * Every line logged through n8n's logger while the tests run (the node's `this.logger` is n8n's
@@ -23,11 +25,12 @@ const { WorkflowExecute, ExecutionLifecycleHooks, DirectoryLoader, ExecuteContex
  * it is logged, before the logger returns.
  */
 export const n8nLog = [];
+let Container;
 export const logListeners = new Set();
 {
 	// n8n-core's own copies of @n8n/di and @n8n/backend-common, not the top-level ones.
 	const fromCore = createRequire(require.resolve('n8n-core'));
-	const { Container } = fromCore('@n8n/di');
+	({ Container } = fromCore('@n8n/di'));
 	const { Logger } = fromCore('@n8n/backend-common');
 	const logger = Container.get(Logger);
 	for (const level of ['error', 'warn', 'info', 'debug']) {
@@ -44,6 +47,7 @@ export const logListeners = new Set();
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { OpenMarketMep } = require(path.join(root, 'dist/nodes/OpenMarketMep/OpenMarketMep.node.js'));
 const { OpenMarketMepApi } = require(path.join(root, 'dist/credentials/OpenMarketMepApi.credentials.js'));
+const { OpenMarketMepTrigger } = require(path.join(root, 'dist/nodes/OpenMarketMepTrigger/OpenMarketMepTrigger.node.js'));
 
 export const NODE_TYPE = 'n8n-nodes-openmarket-mep.openMarketMep';
 /** Where the node's in-flight limit starts, and the default Max Requests in Flight it may grow to (shared/pacing.ts, requestOptions.ts). */
@@ -54,6 +58,8 @@ export const CREDENTIAL_TYPE = 'openMarketMepApi';
 export const nodeType = new OpenMarketMep();
 DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType); // as n8n's loader does (a no-op for a node with execute())
 export const credentialType = new OpenMarketMepApi();
+export const TRIGGER_TYPE = 'n8n-nodes-openmarket-mep.openMarketMepTrigger';
+export const triggerType = new OpenMarketMepTrigger();
 
 class CredentialsHelper extends ICredentialsHelper {
 	constructor(data) {
@@ -139,10 +145,10 @@ function baseAdditionalData(credentials) {
  * Returns { items (main output), errorItems (error output), error (a thrown node error), run,
  * logs (what n8n's logger was given meanwhile) }. `cancelAfterMs`: cancel the execution then.
  */
-export async function runNode({ parameters, items = [{ json: {} }], credentials, onError, settings = {}, type = nodeType, cancelAfterMs }) {
+export async function runNode({ parameters, items = [{ json: {} }], credentials, onError, settings = {}, type = nodeType, cancelAfterMs, staticData, name = 'OpenMarket MEP' }) {
 	const node = {
 		id: 'mep-node',
-		name: 'OpenMarket MEP',
+		name,
 		type: type.description.name,
 		typeVersion: 1,
 		position: [0, 0],
@@ -157,6 +163,7 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 		active: false,
 		nodeTypes: new NodeTypes({ [type.description.name]: type }),
 		settings: { timezone: 'Europe/Berlin', ...settings },
+		staticData,
 	});
 	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'test', nodes: [node], connections: {} });
 	let finished;
@@ -195,6 +202,7 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 		errorItems: outputs[1] ?? [],
 		error: run.data.resultData.error,
 		logs: n8nLog.slice(logFrom),
+		staticData: workflow.staticData,
 	};
 }
 
@@ -256,4 +264,95 @@ export async function loadOptions(kind, method, credentials, parameters = {}, fi
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new NodeTypes({ [NODE_TYPE]: nodeType }) });
 	const context = new LoadOptionsContext(workflow, node, { ...baseAdditionalData(credentials), currentNodeParameters: parameters }, 'parameters');
 	return nodeType.methods[kind][method].call(context, filter);
+}
+
+/**
+ * An OpenMarket MEP Trigger in an active workflow, polled by n8n-core's own PollTriggerExecutor
+ * and PollContext as n8n's scheduler polls it. `poll()` is one scheduled tick; `poll({ activation:
+ * true })` the tick n8n runs when the workflow is published; `fetchTestEvent()` the editor's
+ * manual poll. The node's static data lives on the workflow, as in n8n 1.x and in 2.x without
+ * durable cursors (saved by n8n when the poll emits). With `staging: true` the tick runs as n8n
+ * 2.x's durable poll cursors do (trigger-execution-context.factory.ts): the poll works on a copy,
+ * which is committed with the emitted items, or alone after a tick that emitted none, and thrown
+ * away when the poll fails; `committed()` is what was committed.
+ */
+export function activeTrigger({ parameters, credentials, staticData = {}, staging = false, name = 'MEP Trigger' }) {
+	const node = {
+		id: 'mep-trigger',
+		name,
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, ...parameters },
+		credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'MEP' } },
+	};
+	const workflow = new Workflow({
+		id: 'trigger-test',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes: new NodeTypes({ [TRIGGER_TYPE]: triggerType }),
+		staticData: structuredClone(staticData),
+		settings: { timezone: 'Europe/Berlin' },
+	});
+	const additionalData = { ...baseAdditionalData(credentials), hooks: undefined };
+	const executor = Container.get(PollTriggerExecutor);
+	const clone = (value) => JSON.parse(JSON.stringify(value)); // static data is JSON (and n8n's is a Proxy)
+	let committed = clone(workflow.getStaticData('node', node));
+	const cursorStore = new AsyncLocalStorage();
+	const takeStagedCursor = () => {
+		const staged = cursorStore.getStore();
+		if (!staged || isDeepStrictEqual(staged.snapshot, staged.seed)) return null;
+		const cursor = clone(staged.snapshot);
+		staged.seed = cursor;
+		return cursor;
+	};
+	return {
+		node,
+		workflow,
+		/** A copy of the node's static data as n8n holds it now (staging: what was committed). */
+		staticData: () => clone(staging ? committed : workflow.getStaticData('node', node)),
+		/** What n8n saves of the workflow's static data, as text. */
+		staticDataJson: () => JSON.stringify(staging ? { [`node:${node.name}`]: committed } : workflow.staticData),
+		/** One tick: { items (emitted, or []), emitted (every emission), error (what n8n was given to report), cursors (staging: what each emission carried) }. */
+		async poll({ activation = false, manual = false } = {}) {
+			const emitted = [];
+			const cursors = [];
+			let error;
+			const __emit = (data) => {
+				emitted.push(data);
+				if (staging) {
+					const cursor = takeStagedCursor();
+					cursors.push(cursor);
+					if (cursor) committed = cursor;
+				}
+			};
+			const hooks = staging
+				? [
+						async () => {
+							const cursor = takeStagedCursor();
+							if (cursor) committed = cursor;
+						},
+						async (poll) => {
+							const seed = clone(committed);
+							return await cursorStore.run({ snapshot: clone(seed), seed }, poll);
+						},
+						() => cursorStore.getStore().snapshot,
+					]
+				: [];
+			const context = new PollContext(workflow, node, additionalData, manual ? 'manual' : 'trigger', 'activate', __emit, (e) => (error = e), ...hooks);
+			const logFrom = n8nLog.length;
+			try {
+				await executor.create(workflow, node, context, () => true)(activation || manual);
+			} catch (thrown) {
+				error = thrown; // an activation or manual poll's error is thrown to the caller
+			}
+			return { items: emitted[0]?.[0] ?? [], emitted, error, cursors, logs: n8nLog.slice(logFrom) };
+		},
+		/** The editor's Fetch Test Event: a manual execution from the trigger (n8n-core's WorkflowExecute), on this workflow's static data. */
+		async fetchTestEvent() {
+			const result = await runNode({ parameters: node.parameters, credentials, type: triggerType, staticData: workflow.staticData, name: node.name });
+			return { ...result, staticData: clone(result.staticData[`node:${node.name}`] ?? {}) };
+		},
+	};
 }

@@ -75,22 +75,29 @@ export function id(property: INodeProperties, param: string, label = property.di
 	return text(property, { param, ...idRules(label) });
 }
 
+/**
+ * Several MEP IDs as picked, typed (separated by commas, semicolons or spaces) or given as a list
+ * by an expression: checked, each once, in order. `fail` makes the error naming the field.
+ */
+export function readIdList(value: unknown, label: string, fail: (problem: string, fix: string) => Error): string[] {
+	const parts = (Array.isArray(value) ? value : String(value ?? '').split(/[,;\s]+/))
+		.map((part) => (part === null || part === undefined ? '' : String(part).trim()))
+		.filter((part) => part !== '');
+	if (parts.length === 0) throw fail('no ID was given', `Enter one or more ${label}, separated by commas.`);
+	const bad = parts.find((part) => !MEP_ASSUMPTIONS.idPattern.test(part));
+	if (bad !== undefined) {
+		throw fail(`"${bad}" is not an MEP ID`, 'MEP IDs are letters and digits, such as A1B2C3D4E5F6; separate several with commas.');
+	}
+	return [...new Set(parts)];
+}
+
 /** Several MEP IDs (picked, a comma-separated text or a list from an expression), sent comma-joined. */
 export function idList(property: INodeProperties, param: string, label: string): MepField {
 	return {
 		properties: [property],
 		fill(item, request) {
-			const value = item.value(property.name);
 			const fail = (problem: string, fix: string) => item.fail(label, problem, fix);
-			const parts = (Array.isArray(value) ? value : String(value ?? '').split(/[,;\s]+/))
-				.map((part) => (part === null || part === undefined ? '' : String(part).trim()))
-				.filter((part) => part !== '');
-			if (parts.length === 0) throw fail('no ID was given', `Enter one or more ${label}, separated by commas.`);
-			const bad = parts.find((part) => !MEP_ASSUMPTIONS.idPattern.test(part));
-			if (bad !== undefined) {
-				throw fail(`"${bad}" is not an MEP ID`, 'MEP IDs are letters and digits, such as A1B2C3D4E5F6; separate several with commas.');
-			}
-			const ids = [...new Set(parts)];
+			const ids = readIdList(item.value(property.name), label, fail);
 			const max = MEP_ASSUMPTIONS.maxSubscriptionsPerBroadcast;
 			if (ids.length > max) {
 				throw fail(`${ids.length} IDs were given; this node sends at most ${max} in one request`, 'Split the IDs over several items or broadcasts.');

@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, INodeProperties } from 'n8n-workflow';
 
 /**
  * At most this many requests of one node run in flight unless Request Options say otherwise: the
@@ -116,10 +116,12 @@ export interface RequestSettings {
 
 /** Reads Request Options once per run, refusing values that cannot work before anything is sent. */
 export function readRequestSettings(context: IExecuteFunctions): RequestSettings {
-	const node = context.getNode();
-	const options = context.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const fail = (field: string, problem: string, fix: string) =>
-		new NodeOperationError(node, `Request Options › ${field}: ${problem}`, { description: fix });
+	return requestSettings(context.getNode(), context.getNodeParameter('requestOptions', 0, {}) as IDataObject, 'Request Options');
+}
+
+/** Settings from a collection with Request Options' names (`where`: the collection, named in errors). */
+export function requestSettings(node: INode, options: IDataObject, where: string): RequestSettings {
+	const fail = (field: string, problem: string, fix: string) => new NodeOperationError(node, `${where} › ${field}: ${problem}`, { description: fix });
 
 	const maxInFlight = options.maxRequestsInFlight === undefined ? DEFAULT_MAX_IN_FLIGHT : Number(options.maxRequestsInFlight);
 	if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT_LIMIT) {

@@ -8,6 +8,7 @@ import type {
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 	INode,
+	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { CREDENTIAL_TYPE, isMepRejectionText, scrubSecrets } from './errors';
@@ -71,6 +72,9 @@ export class RunStop {
 
 const trimSlash = (url: unknown) => String(url ?? '').replace(/\/+$/, '');
 
+/** What sends MEP requests: a node run, or a trigger's poll. */
+export type MepContext = IExecuteFunctions | IPollFunctions;
+
 const DEFAULT_BASE_URL: Record<MepApi, BaseUrlField> = { cmx2api: 'baseUrl', invokeService: 'serviceManagerUrl' };
 
 /**
@@ -84,7 +88,7 @@ export class MepConnection {
 	private readonly allowedDomains = new Map<BaseUrlField, string | undefined>();
 
 	private constructor(
-		private readonly context: IExecuteFunctions,
+		private readonly context: MepContext,
 		private readonly credentials: ICredentialsDecrypted,
 		private readonly settings: RequestSettings,
 	) {
@@ -92,7 +96,7 @@ export class MepConnection {
 		this.secrets = [String(data.password ?? ''), String(data.username ?? '')];
 	}
 
-	static async open(context: IExecuteFunctions, settings: RequestSettings): Promise<MepConnection> {
+	static async open(context: MepContext, settings: RequestSettings): Promise<MepConnection> {
 		const data = (await context.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
 		const stored = context.getNode().credentials?.[CREDENTIAL_TYPE];
 		return new MepConnection(context, { id: stored?.id ?? '', name: stored?.name ?? '', type: CREDENTIAL_TYPE, data }, settings);
@@ -165,16 +169,16 @@ export class MepConnection {
 	/**
 	 * Sends one item's call with the permit the executor took, and tries again as the retry rules
 	 * allow (retries.ts), each retry with a new permit and within the item's time (Request Options ›
-	 * Timeout). Answers the last answer, or the error of a request that got none, with the tries.
+	 * Timeout, or `timeoutMs`). Answers the last answer, or the error of a request that got none, with the tries.
 	 */
-	async send(operation: MepOperation, request: MepRequest, permit: Permit, run: RunState, itemIndex: number): Promise<Sent> {
+	async send(operation: MepOperation, request: MepRequest, permit: Permit, run: RunState, itemIndex: number, timeoutMs = this.settings.timeout): Promise<Sent> {
 		let options: IHttpRequestOptions | undefined;
 		try {
 			options = this.httpOptions(operation, request);
 		} finally {
 			if (!options) permit.release('unsent'); // refused before sending: the place is free for the next item
 		}
-		const deadline = Date.now() + this.settings.timeout;
+		const deadline = Date.now() + timeoutMs;
 		const tries = new ItemTries(operation.retrySafe, run.budget);
 		run.budget.deposit();
 		for (;;) {
