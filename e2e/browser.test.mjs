@@ -1,6 +1,6 @@
 // The editor of the demo instance (each tested n8n line) seen in Debian's Chromium (driven by
 // playwright-core): the node and its Subscription › Add User fields render, the workflow runs, the
-// sign-up form works.
+// sign-up form works, and the node search offers the OpenMarket MEP Trigger.
 // Screenshots go to test-results/screenshots/<line>/.
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -95,4 +95,24 @@ test('the published sign-up form adds the number typed into it', async () => {
 	await page.screenshot({ path: path.join(shots, 'sign-up-form.png') });
 	await page.locator('button[type="submit"], #submit-btn').first().click();
 	expect(await eventually(members, (list) => list.includes('447700900333'))).toContain('447700900333');
+});
+
+test('the node search offers the OpenMarket MEP Trigger as a first step, and its example opens with its fields', async () => {
+	await page.goto(`${demo.url}/workflow/new`);
+	await page.locator('[data-test-id="canvas-add-button"]:visible, [data-test-id="canvas-plus-button"]:visible').first().click();
+	await testId('node-creator-search-bar').fill('OpenMarket');
+	const found = await eventually(() => testId('node-creator').innerText(), (text) => text.includes('OpenMarket MEP Trigger'), 15_000);
+	expect(found).toContain('OpenMarket MEP Trigger');
+	await page.screenshot({ path: path.join(shots, 'node-search-trigger.png') });
+	await page.keyboard.press('Escape');
+
+	await page.goto(`${demo.url}/workflow/mepMemberLeftCrm`);
+	const trigger = page.locator('[data-test-id="canvas-node"][data-node-name="Member left Product Alerts"]');
+	await trigger.waitFor();
+	await trigger.dblclick();
+	await testId('ndv').waitFor();
+	expect(await testId('parameter-input-event').locator('input').inputValue()).toBe('Member Left');
+	expect(await testId('parameter-input-subscriptions').isVisible()).toBe(true);
+	await page.screenshot({ path: path.join(shots, 'trigger-node.png') });
+	await closeNodeView();
 });

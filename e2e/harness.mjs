@@ -14,6 +14,7 @@ import { n8nInstall, selectedLine } from '../scripts/install-n8n.mjs';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PACKAGE = 'n8n-nodes-openmarket-mep';
 export const NODE_TYPE = `${PACKAGE}.openMarketMep`;
+export const TRIGGER_NODE_TYPE = `${PACKAGE}.openMarketMepTrigger`;
 
 /** The n8n this process drives: { line, version, dir, nodeBin, n8nBin }; MEP_N8N names it. */
 export let n8n = n8nInstall();

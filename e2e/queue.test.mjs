@@ -2,7 +2,8 @@
 // workers, each with the package installed in its own user folder as n8n installs community
 // packages. Sign-ups and a 2,000-item bulk run all execute on the workers; a worker killed mid-run
 // leaves no half-done run reported as a success (2.x fails it, 1.x runs it again whole on the other
-// worker), and running it again leaves exactly the members.
+// worker), and running it again leaves exactly the members. An OpenMarket MEP Trigger polls on main
+// and its execution runs on a worker.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { parse } from 'flatted';
@@ -12,7 +13,7 @@ import { installN8n } from '../scripts/install-n8n.mjs';
 import { SIGN_UP_FORM_PATH } from '../scripts/demo.mjs';
 import { createUserFolder, eventually, freePort, importIntoN8n, n8n, n8nBehaviour, n8nEnv, n8nLogs, packPackage, removeUserFolder, startN8nProcess, waitUntilLive } from './harness.mjs';
 import { startPostgres, startRedis } from './services.mjs';
-import { DEMO_LOGIN, emulatorCredential, example, mepWorkflow, webhookTrigger } from './workflows.mjs';
+import { DEMO_LOGIN, emulatorCredential, example, mepWorkflow, triggerWorkflow, webhookTrigger } from './workflows.mjs';
 
 const PASSWORD = DEMO_LOGIN.password;
 const SIGN_UPS = 50;
@@ -33,6 +34,9 @@ const bulkWorkflow = mepWorkflow(
 	},
 	{ trigger: webhookTrigger(BULK_PATH), items: `Array.from({ length: ${BULK} }, (_, i) => ({ phone: '+44 7700 9' + String(i).padStart(5, '0') }))` },
 );
+// Legacy Newsletter (12515550130, 447700900912): no other test here changes it.
+const WATCHED = 'D4E5F6A1B2C3';
+const triggered = triggerWorkflow('mepQueueTrigger1', 'Queue: member joined or left', { event: 'memberJoinedOrLeft', subscriptions: [WATCHED] });
 const bulkNumbers = Array.from({ length: BULK }, (_, i) => `4477009${String(i).padStart(5, '0')}`);
 const signUpNumber = (i) => `4477009${String(10_000 + i).padStart(5, '0')}`; // 447700910000…
 
@@ -75,7 +79,7 @@ beforeAll(async () => {
 	};
 	const mainEnv = await queueEnv('mep-queue-main-');
 	const signUp = example('sign-up-form-adds-subscriber');
-	await importIntoN8n(mainEnv, tmp, { credentials: [emulatorCredential(emulator)], workflows: [signUp, bulkWorkflow], publish: [signUp.id, bulkWorkflow.id] });
+	await importIntoN8n(mainEnv, tmp, { credentials: [emulatorCredential(emulator)], workflows: [signUp, bulkWorkflow, triggered], publish: [signUp.id, bulkWorkflow.id, triggered.id] });
 	main = await startN8nProcess(['start'], mainEnv);
 	await Promise.all([waitUntilLive(`${main.url}${SIGN_UP_FORM_PATH}`), waitUntilLive(`${main.url}/webhook/${BULK_PATH}`)]);
 	for (const name of ['a', 'b']) {
@@ -117,6 +121,30 @@ async function fireBulk() {
 	const response = await fetch(`${main.url}/webhook/${BULK_PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
 	expect(response.status).toBe(200);
 }
+
+test('the trigger polls on main and its execution runs on a worker, with exactly the STOP that happened', async () => {
+	const polled = () => emulator.requests().filter((r) => r.path === '/subscriptionapi/viewsubscriptionusers' && r.status === 200 && r.query.includes(`subscription=${WATCHED}`)).length;
+	await eventually(polled, (n) => n >= 1, 120_000); // the publishing poll: the baseline
+	expect(executions(triggered.id)).toEqual([]);
+	emulator.textStop({ msisdn: '447700900912', subscription: WATCHED });
+	const runs = await eventually(
+		() => executions(triggered.id),
+		(list) => list.length > 0 && done(list),
+		150_000,
+	);
+	expect(statuses(runs)).toEqual(['success']);
+	const [{ id }] = runs;
+	expect(ranOn(id)).toHaveLength(1);
+	expect(main.log.text).toMatch(new RegExp(`Enqueued execution ${id} `));
+	const [row] = postgres.query(`select data from execution_data where "executionId" = ${Number(id)}`);
+	const items = parse(row[0]).resultData.runData['MEP Trigger'][0].data.main[0].map((item) => item.json);
+	expect(items).toEqual([{ event: 'left', msisdn: '447700900912', subscription: WATCHED, detectedAt: expect.stringMatching(/^\d{4}-/) }]);
+	// The next poll finds nothing new: no second execution.
+	const seen = polled();
+	await eventually(polled, (n) => n > seen, 150_000);
+	await new Promise((resolve) => setTimeout(resolve, 3000));
+	expect(executions(triggered.id)).toHaveLength(1);
+}, 400_000);
 
 test(`${SIGN_UPS} sign-ups at once through the published form, each run on a worker, each number added once`, async () => {
 	const before = members(PRODUCT_ALERTS);

@@ -2,7 +2,7 @@
 // one with a failing item on the error output. The examples/ ones are imported as they ship.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { NODE_TYPE, root } from './harness.mjs';
+import { NODE_TYPE, root, TRIGGER_NODE_TYPE } from './harness.mjs';
 
 export const CREDENTIAL = { id: 'mepEmulatorCred1', name: 'OpenMarket MEP (local emulator)' };
 /** The same login, restricted by n8n's Allowed HTTP Request Domains to a list without 127.0.0.1. */
@@ -55,6 +55,29 @@ export function workflowWith(id, name, target, { items, trigger } = {}) {
 export function mepWorkflow(id, name, parameters, { items, onError, nodeName, trigger, credential = CREDENTIAL } = {}) {
 	const target = { name: nodeName, type: NODE_TYPE, typeVersion: 1, parameters, credentials: { openMarketMepApi: { id: credential.id, name: credential.name } }, ...(onError ? { onError } : {}) };
 	return workflowWith(id, name, target, { items, trigger });
+}
+
+/** A published-to-be workflow: an OpenMarket MEP Trigger ("MEP Trigger", polling every minute) → a No Operation node. */
+export function triggerWorkflow(id, name, parameters, { credential = CREDENTIAL } = {}) {
+	return {
+		id,
+		name,
+		nodes: [
+			{
+				id: nodeId(),
+				name: 'MEP Trigger',
+				type: TRIGGER_NODE_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, options: {}, ...parameters },
+				credentials: { openMarketMepApi: { id: credential.id, name: credential.name } },
+			},
+			{ id: nodeId(), name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [260, 0], parameters: {} },
+		],
+		connections: { 'MEP Trigger': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		active: false,
+		settings: { executionOrder: 'v1' },
+	};
 }
 
 const rl = (value) => ({ __rl: true, mode: 'id', value });

@@ -10,6 +10,7 @@ export const FAULTS = [
 	'reset',
 	'hang',
 	'malformedXml',
+	'userWithoutMsisdn',
 	'htmlProxyError',
 	'empty200',
 	'status204WithBody',
@@ -232,6 +233,10 @@ export function serveFault(fault, res, hung, req, rule = {}) {
 		case 'malformedXml':
 			res.writeHead(200, textHeaders);
 			return res.end(latin1Bytes('<?xml version="1.0" encoding="ISO-8859-1"?>\n<users>\n   <user>\n      <msisdn>4477009'));
+		case 'userWithoutMsisdn':
+			// Well-formed, but one member has no number: a list that cannot be taken as it is.
+			res.writeHead(200, textHeaders);
+			return res.end(latin1Bytes(listDocument('users', 'user', [{ msisdn: '447700900412', network: 'ORANGEUK', enabled: true }, { network: 'O2UK', enabled: true }])));
 		case 'htmlProxyError':
 			res.writeHead(502, { 'Content-Type': 'text/html', Server: 'nginx', 'Content-Length': PROXY_PAGE.length });
 			return res.end(PROXY_PAGE);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { root } from './helpers/paths.mjs';
-import { nodeType } from './helpers/n8n.mjs';
+import { nodeType, triggerType } from './helpers/n8n.mjs';
 
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
@@ -18,7 +18,7 @@ test('package.json follows n8n community package rules', () => {
 		n8nNodesApiVersion: 1,
 		strict: true,
 		credentials: ['dist/credentials/OpenMarketMepApi.credentials.js'],
-		nodes: ['dist/nodes/OpenMarketMep/OpenMarketMep.node.js'],
+		nodes: ['dist/nodes/OpenMarketMep/OpenMarketMep.node.js', 'dist/nodes/OpenMarketMepTrigger/OpenMarketMepTrigger.node.js'],
 	});
 	for (const script of ['preinstall', 'install', 'postinstall']) expect(pkg.scripts[script]).toBeUndefined();
 });
@@ -29,8 +29,12 @@ test('dist holds the bundled entry points, codex and icons, and requires nothing
 		'dist/credentials/OpenMarketMepApi.credentials.js',
 		'dist/icons/openMarketMep.dark.svg',
 		'dist/icons/openMarketMep.svg',
+		'dist/icons/openMarketMepTrigger.dark.svg',
+		'dist/icons/openMarketMepTrigger.svg',
 		'dist/nodes/OpenMarketMep/OpenMarketMep.node.js',
 		'dist/nodes/OpenMarketMep/OpenMarketMep.node.json',
+		'dist/nodes/OpenMarketMepTrigger/OpenMarketMepTrigger.node.js',
+		'dist/nodes/OpenMarketMepTrigger/OpenMarketMepTrigger.node.json',
 		'dist/package.json',
 	]);
 	for (const file of files.filter((f) => f.endsWith('.js'))) {
@@ -41,6 +45,21 @@ test('dist holds the bundled entry points, codex and icons, and requires nothing
 	const light = readFileSync(path.join(root, 'dist/icons/openMarketMep.svg'), 'utf8');
 	const dark = readFileSync(path.join(root, 'dist/icons/openMarketMep.dark.svg'), 'utf8');
 	expect(light).not.toBe(dark);
+	const triggerLight = readFileSync(path.join(root, 'dist/icons/openMarketMepTrigger.svg'), 'utf8');
+	expect(triggerLight).not.toBe(light); // its own icon variant
+	expect(triggerLight).not.toBe(readFileSync(path.join(root, 'dist/icons/openMarketMepTrigger.dark.svg'), 'utf8'));
+});
+
+test('the trigger is a polling trigger with n8n\'s conventions', () => {
+	const { description } = triggerType;
+	expect(description).toMatchObject({ name: 'openMarketMepTrigger', displayName: 'OpenMarket MEP Trigger', group: ['trigger'], polling: true, inputs: [], version: 1 });
+	expect(description.credentials).toEqual([{ name: 'openMarketMepApi', required: true }]);
+	expect(description.icon).toEqual({ light: 'file:../../icons/openMarketMepTrigger.svg', dark: 'file:../../icons/openMarketMepTrigger.dark.svg' });
+	expect(typeof triggerType.poll).toBe('function');
+	expect(description.properties.map((p) => p.name)).toEqual(['event', 'subscriptions', 'notice', 'options']);
+	const codex = JSON.parse(readFileSync(path.join(root, 'dist/nodes/OpenMarketMepTrigger/OpenMarketMepTrigger.node.json'), 'utf8'));
+	expect(codex.node).toBe('n8n-nodes-openmarket-mep.openMarketMepTrigger');
+	expect(codex.categories).toEqual(['Communication']);
 });
 
 test('the node description uses n8n\'s conventions', () => {

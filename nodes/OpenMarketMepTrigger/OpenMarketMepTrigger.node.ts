@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { getSubscriptions } from '../OpenMarketMep/listSearch';
-import { pollMembers, SAMPLE_SIZE } from './poll';
+import { DEFAULT_TIMEOUT_MS, pollMembers, SAMPLE_SIZE } from './poll';
 
 /**
  * Starts a workflow when someone joins or leaves an MEP subscription. MEP sends no webhooks for
@@ -89,8 +89,8 @@ export class OpenMarketMepTrigger implements INodeType {
 						name: 'timeout',
 						type: 'number',
 						typeOptions: { minValue: 1 },
-						default: 60000,
-						description: 'Time in ms for MEP to list one subscription\'s members, retries of transient faults included. Unset: 300,000 ms.',
+						default: DEFAULT_TIMEOUT_MS,
+						description: 'Time in ms for MEP to list one subscription\'s members, retries of transient faults included',
 					},
 				],
 			},

@@ -28,6 +28,9 @@ export const EVENTS: Record<string, MemberEvent[]> = {
 /** Fetch Test Event shows at most this many of the latest members. */
 export const SAMPLE_SIZE = 5;
 
+/** Options › Timeout when not set: for one subscription's list, retries included. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
 /** Of the poll's time (n8n 2.x's poll budget), what the requests may use: the rest is for comparing and handing over. */
 const BUDGET_SHARE_FOR_REQUESTS = 0.8;
 
@@ -145,7 +148,7 @@ function samples(members: Map<string, Member[]>, reported: MemberEvent[], detect
  */
 async function readMembers(context: IPollFunctions, ids: string[], options: IDataObject): Promise<Map<string, Member[]>> {
 	const node = context.getNode();
-	const settings = requestSettings(node, options, 'Options');
+	const settings = requestSettings(node, { timeout: DEFAULT_TIMEOUT_MS, ...options }, 'Options');
 	const startedAt = Date.now();
 	// n8n 2.x abandons a poll that runs past its budget: every try of every request must fit in it.
 	const budgetMs = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() * BUDGET_SHARE_FOR_REQUESTS : undefined;
@@ -198,8 +201,10 @@ const readUsers: MepOperation = {
 /** A failed read as the poll's error: which subscription, and that nothing changed. */
 function pollError(error: NodeOperationError, id: string): NodeOperationError {
 	const unchanged = 'Nothing was stored: the trigger keeps the members it knew, and the next poll compares against them.';
-	error.message = `Subscription ${id}: ${error.message}`;
-	error.description = error.description ? `${error.description} ${unchanged}` : unchanged;
+	// The trigger's timeout is its Options › Timeout (the action node's is under Request Options).
+	const ours = (text: string) => text.replace(/Request Options › Timeout/g, 'Options › Timeout');
+	error.message = ours(`Subscription ${id}: ${error.message}`);
+	error.description = error.description ? `${ours(error.description)} ${unchanged}` : unchanged;
 	return error;
 }
 

@@ -188,3 +188,44 @@ test('close() is idempotent and frees the port', async () => {
 	await Promise.all([other.close(), other.close()]);
 	await expect(request(`http://127.0.0.1:${port}/_emulator/state`, { timeoutMs: 2000 })).rejects.toThrow(/ECONNREFUSED/);
 });
+
+describe('members changed outside the API, as MEP\'s own users and subscribers change them', () => {
+	const members = (id) => emulator.state().subscriptions.find((s) => s.id === id).members;
+
+	test('POST /_emulator/members adds (numbers or { msisdn, network, startDate }) and removes; Get Users then lists them', async () => {
+		const { status, json } = await admin('/members', {
+			method: 'POST',
+			body: { subscription: '7C1E4A9B2D', add: ['447700900001', { msisdn: '447700900002', network: 'O2UK', startDate: '2026-01-02 03:04:05' }, '447700900412'], remove: ['12515550177'] },
+		});
+		expect(status).toBe(200);
+		expect(json).toEqual({ subscription: '7C1E4A9B2D', added: ['447700900001', '447700900002'], removed: ['12515550177'], members: 3 });
+		expect(members('7C1E4A9B2D').find((m) => m.msisdn === '447700900002')).toEqual({ msisdn: '447700900002', network: 'O2UK', startDate: '2026-01-02 03:04:05' });
+		expect(members('7C1E4A9B2D').find((m) => m.msisdn === '447700900001')).toEqual({ msisdn: '447700900001', network: 'UNKNOWN', startDate: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/) });
+		const listed = await mep(emulator, '/subscriptionapi/viewsubscriptionusers', { subscription: '7C1E4A9B2D' });
+		expect(listed.text).toContain('<msisdn>447700900002</msisdn>');
+		expect(listed.text).not.toContain('12515550177');
+	});
+
+	test('POST /_emulator/stop: the number leaves the subscription named, or every one it is in', async () => {
+		expect((await admin('/stop', { method: 'POST', body: { msisdn: '447700900412', subscription: '5F0A3B8C1E6D' } })).json).toEqual({ msisdn: '447700900412', leftFrom: ['5F0A3B8C1E6D'] });
+		expect(members('7C1E4A9B2D').map((m) => m.msisdn)).toContain('447700900412');
+		expect((await admin('/stop', { method: 'POST', body: { msisdn: '447700900412' } })).json).toEqual({ msisdn: '447700900412', leftFrom: ['7C1E4A9B2D', '2A6B9C3D7E'] });
+		expect(emulator.state().subscriptions.some((s) => s.members.some((m) => m.msisdn === '447700900412'))).toBe(false);
+	});
+
+	test('a bad change is refused with 400 and changes nothing', async () => {
+		const before = emulator.state();
+		for (const [path, body, error] of [
+			['/members', { subscription: 'NOPE', add: ['447700900001'] }, /"NOPE" is not a subscription/],
+			['/members', { subscription: '7C1E4A9B2D', add: ['447700900001', '+44'] }, /add\[1\]\.msisdn must be a string of digits/],
+			['/members', { subscription: '7C1E4A9B2D', remove: [447700900412] }, /remove\[0\] must be a string of digits/],
+			['/stop', { msisdn: '44 77' }, /msisdn must be a string of digits/],
+			['/stop', { msisdn: '447700900412', subscription: 'NOPE' }, /"NOPE" is not a subscription/],
+		]) {
+			const { status, json } = await admin(path, { method: 'POST', body });
+			expect(status).toBe(400);
+			expect(json.error).toMatch(error);
+		}
+		expect(emulator.state()).toEqual(before);
+	});
+});

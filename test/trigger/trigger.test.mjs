@@ -32,10 +32,13 @@ test('the first poll records the members and emits nothing; an unchanged subscri
 	expect(stored.format).toBe(1);
 	expect(Object.keys(stored.subscriptions)).toEqual([ALERTS]);
 	expect(stored.subscriptions[ALERTS].count).toBe(2);
+	expect(mepTrigger.workflow.staticData.__dataChanged).toBe(true); // n8n saves it
+	mepTrigger.workflow.staticData.__dataChanged = false; // as n8n does once saved
 	const second = await mepTrigger.poll();
 	expect(second.error).toBeUndefined();
 	expect(second.emitted).toEqual([]);
 	expect(mepTrigger.staticData()).toEqual(stored);
+	expect(mepTrigger.workflow.staticData.__dataChanged).toBe(false); // nothing new to save
 });
 
 test('joins and leaves between polls: one item each, with the number, subscription, network, start date and detection time', async () => {
@@ -129,7 +132,9 @@ describe('a failed poll stores nothing; the next good poll reports what happened
 		['an unknown subscription', { subscriptions: [ALERTS, 'ZZZZZZ999'] }, /^Subscription ZZZZZZ999: MEP rejected the request: .*subscription=ZZZZZZ999/, /existing subscription/],
 		['an answer cut off mid-list', { fault: 'malformedXml' }, /^Subscription 7C1E4A9B2D: MEP's answer could not be read: the answer is not well-formed XML/, /Check the API Base URL/],
 		['an empty 200 answer', { fault: 'empty200' }, /^Subscription 7C1E4A9B2D: MEP's answer could not be read/, /Check the API Base URL/],
+		['a member without a number', { fault: 'userWithoutMsisdn' }, /^Subscription 7C1E4A9B2D: MEP's answer could not be read: a <user> in the answer has no <msisdn>/, /Check the API Base URL/],
 		['a proxy\'s error page', { fault: 'htmlProxyError' }, /^Subscription 7C1E4A9B2D: MEP answered HTTP 502 with a web page/, /proxy/],
+		['no answer within Options › Timeout', { fault: 'hang', options: { timeout: 1000 } }, /^Subscription 7C1E4A9B2D: The request to MEP failed: .*time/i, /^MEP did not answer in time\. Raise Options › Timeout/],
 	];
 	test.each(cases)('%s', async (_name, how, message, fix) => {
 		const mepTrigger = trigger({ subscriptions: [ALERTS, DEALS] });
@@ -142,6 +147,7 @@ describe('a failed poll stores nothing; the next good poll reports what happened
 			? activeTrigger({ parameters: mepTrigger.node.parameters, credentials: { ...how.credentials, baseUrl: mep.emulator.baseUrl }, staticData: { [`node:${mepTrigger.node.name}`]: stored }, name: mepTrigger.node.name })
 			: mepTrigger;
 		if (how.subscriptions) mepTrigger.node.parameters.subscriptions = how.subscriptions;
+		if (how.options) mepTrigger.node.parameters.options = how.options;
 		if (how.fault) mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/viewsubscriptionusers', fault: how.fault }] });
 		const statsBefore = mep.emulator.stats();
 		const failed = await failing.poll();
@@ -155,6 +161,7 @@ describe('a failed poll stores nothing; the next good poll reports what happened
 
 		mep.emulator.clearFaults();
 		mepTrigger.node.parameters.subscriptions = [ALERTS, DEALS];
+		mepTrigger.node.parameters.options = {};
 		const next = await mepTrigger.poll();
 		expect(next.error).toBeUndefined();
 		expect(sortEvents(next.items).map(({ event, msisdn }) => [event, msisdn])).toEqual([
