@@ -1,13 +1,14 @@
 // npm run bench: Subscription › Add User in a real n8n 2.41.1 beside n8n's HTTP Request node and a
 // plain HTTP client, against emulated MEPs: near and far (added latency), rate limited, queueing,
 // over HTTPS behind a delaying proxy, and several runs side by side; then the node's answer
-// handling alone (bench/parse.mjs). Prints tables and a Targets table; writes the chart. Figures,
-// not pass/fail: it fails only if a request is lost or doubled. See BENCHMARKS.md.
+// handling alone (bench/parse.mjs) and the trigger on a large subscription (bench/trigger.mjs).
+// Prints tables and a Targets table; writes the chart. Figures, not pass/fail: it fails only if a
+// request is lost or doubled. See BENCHMARKS.md.
 //   npm run bench                       the full run (about 45 minutes on 2 cores)
 //   npm run bench -- --quick            small runs of every scenario, once (CI runs it)
 //   options: --scenarios "0:10000;20:10000;200:2000;rate:5000;wan:2000;queue:5000;together:5000"
 //            (a latency in ms, or rate, wan, queue, together : N) --repeats 3
-//            --profile (CPU profile summaries) --no-parse --json <file> --chart <file.svg>
+//            --profile (CPU profile summaries) --no-parse --no-trigger --json <file> --chart <file.svg>
 //            --expression-engine legacy (n8n's N8N_EXPRESSION_ENGINE)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ const { values: options } = parseArgs({
 		profile: { type: 'boolean', default: false },
 		'profile-latency': { type: 'string', default: '0' }, // the emulator latency of the profiled runs
 		'no-parse': { type: 'boolean', default: false },
+		'no-trigger': { type: 'boolean', default: false },
 		'expression-engine': { type: 'string' }, // n8n's N8N_EXPRESSION_ENGINE: vm (default in 2.41.1) or legacy
 		json: { type: 'string', default: path.join(root, '.cache/bench/latest.json') },
 		chart: { type: 'string', default: path.join(root, '.cache/bench/items-per-second.svg') },
@@ -361,6 +363,12 @@ async function main() {
 			report.parse = JSON.parse(execFileSync(path.join(nodeBin, 'node'), ['--expose-gc', path.join(root, 'bench/parse.mjs'), ...parseFlags], { encoding: 'utf8' }));
 			printParse(report);
 		}
+		if (!options['no-trigger']) {
+			log('The trigger on a large subscription: a baseline poll, one with 100 changes, polls with none…');
+			const triggerFlags = options.quick ? ['--members', '10000', '--repeats', '1'] : [];
+			report.trigger = JSON.parse(execFileSync(path.join(nodeBin, 'node'), ['--expose-gc', path.join(root, 'bench/trigger.mjs'), ...triggerFlags], { encoding: 'utf8' }));
+			printTrigger(report);
+		}
 		printTargets(report);
 
 		if (options.profile) {
@@ -449,6 +457,15 @@ function printParse(report) {
 	console.log('');
 }
 
+function printTrigger(report) {
+	const t = report.trigger;
+	console.log(`### OpenMarket MEP Trigger, one subscription of ${fmt(t.members)} members (emulator in another process)\n`);
+	console.log('| Baseline poll | Poll finding 50 joins and 50 leaves | Poll with no change (median) | Static data | Peak RSS (baseline) |');
+	console.log('|---:|---:|---:|---:|---:|');
+	console.log(`| ${fmt(t.baselinePollMs)} ms | ${fmt(t.changesPollMs)} ms | ${fmt(t.unchangedPollMs)} ms | ${fmt(t.staticDataBytes)} bytes (${t.bytesPerMember} per member) | ${fmt(t.peakRssMiB)} MiB (${fmt(t.baselineRssMiB)} MiB) |`);
+	console.log('');
+}
+
 /** The targets of issue 17 (README › Bulk work), each computed from the run's own tables. */
 function printTargets(report) {
 	const table = (kind, n, latency) => report.tables.find((t) => t.kind === kind && t.n === n && (latency === undefined || t.latency === latency));
@@ -517,6 +534,11 @@ function printTargets(report) {
 		const { getUsers } = report.parse;
 		const added = getUsers.peakRssMiB - getUsers.baselineRssMiB;
 		target(`Get Users, ${fmt(getUsers.members)} members: decoded, parsed and mapped in < 1 s and < 300 MB`, `${fmt(getUsers.medianMs)} ms median, +${fmt(added)} MiB peak RSS`, getUsers.medianMs < 1000 && added < 300);
+	}
+	if (report.trigger) {
+		const { members, staticDataBytes } = report.trigger;
+		const limit = Math.round((1_000_000 * members) / 100_000); // 1 MB for 100,000 (issue 18), in proportion for --quick
+		target(`Trigger, ${fmt(members)} members: static data < ${fmt(limit)} bytes`, `${fmt(staticDataBytes)} bytes`, staticDataBytes < limit);
 	}
 	console.log('### Targets\n');
 	console.log('| Target | Measured (median) | Verdict |');

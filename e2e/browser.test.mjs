@@ -101,8 +101,11 @@ test('the node search offers the OpenMarket MEP Trigger as a first step, and its
 	await page.goto(`${demo.url}/workflow/new`);
 	await page.locator('[data-test-id="canvas-add-button"]:visible, [data-test-id="canvas-plus-button"]:visible').first().click();
 	await testId('node-creator-search-bar').fill('OpenMarket');
-	const found = await eventually(() => testId('node-creator').innerText(), (text) => text.includes('OpenMarket MEP Trigger'), 15_000);
-	expect(found).toContain('OpenMarket MEP Trigger');
+	// The trigger panel lists triggers without the word "Trigger"; the description is the trigger's own.
+	const description = 'Starts the workflow when someone joins or leaves an OpenMarket MEP subscription';
+	const found = await eventually(() => testId('node-creator').innerText(), (text) => text.includes(description), 15_000);
+	expect(found).toContain('What triggers this workflow?');
+	expect(found).toMatch(new RegExp(`OpenMarket MEP\\s*\\n\\s*${description}`));
 	await page.screenshot({ path: path.join(shots, 'node-search-trigger.png') });
 	await page.keyboard.press('Escape');
 

@@ -142,7 +142,7 @@ test('the trigger polls on main and its execution runs on a worker, with exactly
 	// The next poll finds nothing new: no second execution.
 	const seen = polled();
 	await eventually(polled, (n) => n > seen, 150_000);
-	await new Promise((resolve) => setTimeout(resolve, 3000));
+	await new Promise((resolve) => setTimeout(resolve, 5000)); // an execution would be enqueued right after the poll
 	expect(executions(triggered.id)).toHaveLength(1);
 }, 400_000);
 

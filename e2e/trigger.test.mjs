@@ -106,7 +106,7 @@ test('one STOP from every subscription: the next poll reports both leaves; a pol
 	// One more poll of each workflow with nothing changed: no new execution.
 	const seen = polls(ALERTS);
 	await eventually(() => polls(ALERTS), (n) => n >= seen + 2, TICK_MS);
-	await new Promise((resolve) => setTimeout(resolve, 3000)); // an execution would start right after the poll
+	await new Promise((resolve) => setTimeout(resolve, 5000)); // an execution would start right after the poll
 	expect(await executions(WATCH_BOTH)).toHaveLength(2);
 	expect(await executions(EXAMPLE)).toHaveLength(2);
 	// The trigger only read.

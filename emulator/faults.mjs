@@ -11,6 +11,7 @@ export const FAULTS = [
 	'hang',
 	'malformedXml',
 	'userWithoutMsisdn',
+	'unclosedUserInLargeList',
 	'htmlProxyError',
 	'empty200',
 	'status204WithBody',
@@ -237,6 +238,15 @@ export function serveFault(fault, res, hung, req, rule = {}) {
 			// Well-formed, but one member has no number: a list that cannot be taken as it is.
 			res.writeHead(200, textHeaders);
 			return res.end(latin1Bytes(listDocument('users', 'user', [{ msisdn: '447700900412', network: 'ORANGEUK', enabled: true }, { network: 'O2UK', enabled: true }])));
+		case 'unclosedUserInLargeList': {
+			// Over 1 MiB (clients may skip a full well-formedness check there) and ending in </users>,
+			// but one </user> is missing: the members after it nest inside that one.
+			const users = Array.from({ length: 12_000 }, (_, i) => ({ msisdn: String(447700000000 + i), network: 'O2UK', enabled: true, startDate: '2025-01-01 00:00:00' }));
+			const text = listDocument('users', 'user', users);
+			const broken = text.replace(/<\/user>/, '');
+			res.writeHead(200, textHeaders);
+			return res.end(latin1Bytes(broken));
+		}
 		case 'htmlProxyError':
 			res.writeHead(502, { 'Content-Type': 'text/html', Server: 'nginx', 'Content-Length': PROXY_PAGE.length });
 			return res.end(PROXY_PAGE);

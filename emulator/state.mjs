@@ -220,13 +220,20 @@ const isPlainObject = (value) => value !== null && typeof value === 'object' && 
  * `remove` numbers. Answers what changed. Throws a SeedError (400) for an unknown subscription or
  * a number that is not digits; then nothing changed.
  */
-export function changeMembers(state, { subscription: id, add = [], remove = [] } = {}) {
+export function changeMembers(state, change) {
+	if (!isPlainObject(change)) throw new SeedError('the body must be an object { subscription, add?, remove? }');
+	const { subscription: id, add = [], remove = [] } = change;
 	const subscription = state.subscriptions.find((s) => s.id === id);
 	if (!subscription) throw new SeedError(`subscription: "${id}" is not a subscription of the emulator`);
 	if (!Array.isArray(add) || !Array.isArray(remove)) throw new SeedError('add and remove must be arrays');
 	const adds = add.map((entry) => (typeof entry === 'string' ? { msisdn: entry } : entry));
 	for (const [i, entry] of adds.entries()) {
 		if (!isPlainObject(entry) || typeof entry.msisdn !== 'string' || !/^[0-9]+$/.test(entry.msisdn)) throw new SeedError(`add[${i}].msisdn must be a string of digits`);
+		if (entry.network !== undefined && (typeof entry.network !== 'string' || !/^[A-Za-z0-9_]+$/.test(entry.network))) throw new SeedError(`add[${i}].network must be an operator code such as O2UK`);
+		if (entry.startDate !== undefined && (typeof entry.startDate !== 'string' || !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(entry.startDate))) {
+			throw new SeedError(`add[${i}].startDate must be MEP's YYYY-MM-DD HH:MM:SS`);
+		}
+		if (remove.includes(entry.msisdn)) throw new SeedError(`${entry.msisdn} is both in add and in remove`);
 	}
 	for (const [i, msisdn] of remove.entries()) {
 		if (typeof msisdn !== 'string' || !/^[0-9]+$/.test(msisdn)) throw new SeedError(`remove[${i}] must be a string of digits`);
@@ -252,7 +259,9 @@ export function changeMembers(state, { subscription: id, add = [], remove = [] }
  * it is in when none is named. MEP handles opt-out keywords itself; no API call is involved, so
  * only Get Users can tell. Answers the subscriptions it left.
  */
-export function textStop(state, { msisdn, subscription } = {}) {
+export function textStop(state, stop) {
+	if (!isPlainObject(stop)) throw new SeedError('the body must be an object { msisdn, subscription? }');
+	const { msisdn, subscription } = stop;
 	if (typeof msisdn !== 'string' || !/^[0-9]+$/.test(msisdn)) throw new SeedError('msisdn must be a string of digits');
 	if (subscription !== undefined && !state.subscriptions.some((s) => s.id === subscription)) {
 		throw new SeedError(`subscription: "${subscription}" is not a subscription of the emulator`);

@@ -148,10 +148,12 @@ function samples(members: Map<string, Member[]>, reported: MemberEvent[], detect
  */
 async function readMembers(context: IPollFunctions, ids: string[], options: IDataObject): Promise<Map<string, Member[]>> {
 	const node = context.getNode();
-	const settings = requestSettings(node, { timeout: DEFAULT_TIMEOUT_MS, ...options }, 'Options');
+	const settings = requestSettings(node, { ...options, timeout: options.timeout || DEFAULT_TIMEOUT_MS }, 'Options');
 	const startedAt = Date.now();
 	// n8n 2.x abandons a poll that runs past its budget: every try of every request must fit in it.
-	const budgetMs = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() * BUDGET_SHARE_FOR_REQUESTS : undefined;
+	const pollMs = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : undefined;
+	const budgetMs = pollMs === undefined ? undefined : pollMs * BUDGET_SHARE_FOR_REQUESTS;
+	const outOfPollTime = `n8n gives a poll about ${Math.round((pollMs ?? 0) / 1000)} s, and the ${ids.length} watched subscriptions share it. Watch fewer subscriptions in one trigger (several triggers poll independently).`;
 	const connection = await MepConnection.open(context, settings);
 	const run: RunState = {
 		pace: new MepPace({ ceiling: 1, adaptive: false }),
@@ -165,7 +167,7 @@ async function readMembers(context: IPollFunctions, ids: string[], options: IDat
 		const timeLeft = budgetMs === undefined ? settings.timeout : Math.min(settings.timeout, budgetMs - (Date.now() - startedAt));
 		if (timeLeft <= 0) {
 			throw new NodeOperationError(node, `The poll ran out of time before it could read subscription ${id} (${index} of ${ids.length} read)`, {
-				description: `n8n gives a poll ${Math.round((budgetMs ?? 0) / BUDGET_SHARE_FOR_REQUESTS / 1000)} s. Nothing was stored: the next poll compares against the members known before. Watch fewer subscriptions in one trigger, or raise Options › Timeout only if MEP answers slowly.`,
+				description: `${outOfPollTime} Nothing was stored: the next poll compares against the members known before.`,
 			});
 		}
 		const request = { qs: { subscription: id } };
@@ -175,7 +177,8 @@ async function readMembers(context: IPollFunctions, ids: string[], options: IDat
 			if (!sent.answer) throw requestError(failure, sent.error, sent.tries, sent.noAnswer);
 			members.set(id, outputOf(readUsers, sent.answer, request, failure, sent.tries) as Member[]);
 		} catch (error) {
-			throw pollError(error as NodeOperationError, id);
+			// A try cut short by the poll's time, not by Options › Timeout, says so.
+			throw pollError(error as NodeOperationError, id, timeLeft < settings.timeout ? outOfPollTime : undefined);
 		}
 	}
 	return members;
@@ -189,22 +192,35 @@ const readUsers: MepOperation = {
 	...getUsers,
 	output(answer) {
 		const list = users(answer);
+		// Large answers skip the full well-formedness check (xml.ts), and a missing </user> would
+		// hide the members after it inside another: every <msisdn> must be one member's.
+		const seen = new Set<string>();
+		const unique: IDataObject[] = [];
 		for (const member of list) {
 			const msisdn = typeof member.msisdn === 'string' ? member.msisdn.trim() : '';
 			if (msisdn === '') throw new MepFormatError('a <user> in the answer has no <msisdn>');
 			member.msisdn = msisdn;
+			// A number listed twice is one member, and one event.
+			if (!seen.has(msisdn)) unique.push(member);
+			seen.add(msisdn);
 		}
-		return list;
+		const numbers = answer.text.match(/<msisdn>/g)?.length ?? 0;
+		if (numbers !== list.length) throw new MepFormatError(`the answer holds ${numbers} <msisdn> elements, but the member list read from it has ${list.length}`);
+		return unique;
 	},
 };
 
 /** A failed read as the poll's error: which subscription, and that nothing changed. */
-function pollError(error: NodeOperationError, id: string): NodeOperationError {
+function pollError(error: NodeOperationError, id: string, outOfPollTime?: string): NodeOperationError {
 	const unchanged = 'Nothing was stored: the trigger keeps the members it knew, and the next poll compares against them.';
 	// The trigger's timeout is its Options › Timeout (the action node's is under Request Options).
 	const ours = (text: string) => text.replace(/Request Options › Timeout/g, 'Options › Timeout');
+	let description = error.description ?? '';
+	if (description.startsWith('MEP did not answer in time')) {
+		description = outOfPollTime ? `MEP did not answer in the time left. ${outOfPollTime}` : 'MEP did not answer in time. Raise Options › Timeout if MEP lists this subscription slowly.';
+	}
 	error.message = ours(`Subscription ${id}: ${error.message}`);
-	error.description = error.description ? `${ours(error.description)} ${unchanged}` : unchanged;
+	error.description = description ? `${ours(description)} ${unchanged}` : unchanged;
 	return error;
 }
 

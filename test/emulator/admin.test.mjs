@@ -219,6 +219,11 @@ describe('members changed outside the API, as MEP\'s own users and subscribers c
 			['/members', { subscription: 'NOPE', add: ['447700900001'] }, /"NOPE" is not a subscription/],
 			['/members', { subscription: '7C1E4A9B2D', add: ['447700900001', '+44'] }, /add\[1\]\.msisdn must be a string of digits/],
 			['/members', { subscription: '7C1E4A9B2D', remove: [447700900412] }, /remove\[0\] must be a string of digits/],
+			['/members', { subscription: '7C1E4A9B2D', add: [{ msisdn: '447700900001', network: { x: 1 } }] }, /add\[0\]\.network must be an operator code/],
+			['/members', { subscription: '7C1E4A9B2D', add: [{ msisdn: '447700900001', startDate: 'yesterday' }] }, /add\[0\]\.startDate must be MEP's YYYY-MM-DD HH:MM:SS/],
+			['/members', { subscription: '7C1E4A9B2D', add: ['447700900001'], remove: ['447700900001'] }, /447700900001 is both in add and in remove/],
+			['/members', null, /the body must be an object/],
+			['/stop', null, /the body must be an object/],
 			['/stop', { msisdn: '44 77' }, /msisdn must be a string of digits/],
 			['/stop', { msisdn: '447700900412', subscription: 'NOPE' }, /"NOPE" is not a subscription/],
 		]) {
