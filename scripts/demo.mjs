@@ -86,6 +86,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 			`  MCP server:        ${demo.mcpUrl}   (an AI agent's tool: Add to Product Alerts)`,
 			`  MEP emulator:      ${demo.emulator.baseUrl}   (state: ${demo.emulator.adminUrl}/state)`,
 			'  workflows:         "OpenMarket MEP: …" in the editor; open one and click "Execute workflow".',
+			`  trigger:           publish "OpenMarket MEP: someone texted STOP…", then simulate a STOP:`,
+			`                     curl -s -X POST ${demo.emulator.adminUrl}/stop --data '{"msisdn": "12515550177"}'`,
 			'Ctrl-C stops n8n and the emulator.',
 			'',
 		].join('\n'),
