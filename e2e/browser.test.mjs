@@ -101,12 +101,20 @@ test('the node search offers the OpenMarket MEP Trigger as a first step, and its
 	await page.goto(`${demo.url}/workflow/new`);
 	await page.locator('[data-test-id="canvas-add-button"]:visible, [data-test-id="canvas-plus-button"]:visible').first().click();
 	await testId('node-creator-search-bar').fill('OpenMarket');
-	// The trigger panel lists triggers without the word "Trigger"; the description is the trigger's own.
+	// The trigger panel lists the package by its name, "OpenMarket MEP" (2.x with the trigger's
+	// description); picking it shows the trigger's events (1.x: the package's details, "Triggers (3)")
+	// or opens the trigger itself (2.x).
 	const description = 'Starts the workflow when someone joins or leaves an OpenMarket MEP subscription';
-	const found = await eventually(() => testId('node-creator').innerText(), (text) => text.includes(description), 15_000);
-	expect(found).toContain('What triggers this workflow?');
-	expect(found).toMatch(new RegExp(`OpenMarket MEP\\s*\\n\\s*${description}`));
+	const creatorText = () => testId('node-creator').innerText().catch(() => '');
+	expect(await eventually(creatorText, (text) => text.includes('OpenMarket MEP'), 15_000)).toContain('What triggers this workflow?');
+	const listed = await creatorText();
 	await page.screenshot({ path: path.join(shots, 'node-search-trigger.png') });
+	await testId('node-creator').getByText('OpenMarket MEP', { exact: true }).first().click();
+	const picked = async () => `${listed}\n${await creatorText()}\n${(await testId('ndv').isVisible()) ? await testId('ndv').innerText() : ''}`;
+	const shown = await eventually(picked, (text) => text.includes(description) && /On member left|The first poll after the workflow is published/.test(text), 15_000);
+	expect(shown).toContain(description);
+	expect(shown).toMatch(/On member left|The first poll after the workflow is published/);
+	await page.screenshot({ path: path.join(shots, 'node-search-trigger-picked.png') });
 	await page.keyboard.press('Escape');
 
 	await page.goto(`${demo.url}/workflow/mepMemberLeftCrm`);
@@ -117,5 +125,13 @@ test('the node search offers the OpenMarket MEP Trigger as a first step, and its
 	expect(await testId('parameter-input-event').locator('input').inputValue()).toBe('Member Left');
 	expect(await testId('parameter-input-subscriptions').isVisible()).toBe(true);
 	await page.screenshot({ path: path.join(shots, 'trigger-node.png') });
+	// Fetch Test Event: Product Alerts' latest members as samples of the chosen event (Member Left).
+	const requestsBefore = demo.emulator.requests().length;
+	await testId('node-execute-button').first().click();
+	const output = await eventually(() => testId('ndv').innerText(), (text) => text.includes('12515550177') && text.includes('447700900412'), 30_000);
+	expect(output).toContain('12515550177');
+	expect(output).toMatch(/left/);
+	expect(demo.emulator.requests().slice(requestsBefore).map((r) => r.path)).toEqual(['/subscriptionapi/viewsubscriptionusers']);
+	await page.screenshot({ path: path.join(shots, 'trigger-fetch-test-event.png') });
 	await closeNodeView();
 });
