@@ -2,12 +2,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { getUsers } from '../OpenMarketMep/resources/subscription/getUsers';
 import type { FailureContext } from '../OpenMarketMep/shared/errors';
-import { requestError } from '../OpenMarketMep/shared/errors';
+import { paceWaitError, requestError } from '../OpenMarketMep/shared/errors';
 import { outputOf } from '../OpenMarketMep/shared/executor';
 import { users } from '../OpenMarketMep/shared/answers';
 import { readIdList } from '../OpenMarketMep/shared/fields';
 import type { MepOperation } from '../OpenMarketMep/shared/operation';
-import { MepPace } from '../OpenMarketMep/shared/pacing';
+import { RunPaces } from '../OpenMarketMep/shared/accountPaces';
 import { requestSettings } from '../OpenMarketMep/shared/requestOptions';
 import { RetryBudget } from '../OpenMarketMep/shared/retries';
 import { MepFormatError } from '../OpenMarketMep/shared/xml';
@@ -155,33 +155,63 @@ async function readMembers(context: IPollFunctions, ids: string[], options: IDat
 	const budgetMs = pollMs === undefined ? undefined : pollMs * BUDGET_SHARE_FOR_REQUESTS;
 	const outOfPollTime = `n8n gives a poll about ${Math.round((pollMs ?? 0) / 1000)} s, and the ${ids.length} watched subscriptions share it. Watch fewer subscriptions in one trigger (several triggers poll independently).`;
 	const connection = await MepConnection.open(context, settings);
+	// One request at a time, in turn with every run and poll of the same MEP account in this n8n.
 	const run: RunState = {
-		pace: new MepPace({ ceiling: 1, adaptive: false }),
+		paces: new RunPaces({ ceiling: 1, adaptive: false, items: ids.length }),
 		budget: new RetryBudget(),
 		stop: new RunStop(),
 		counts: { requests: 0, retries: 0, rateLimited: 0, failed: 0 },
 	};
+	const poll: PollRead = { context, connection, run, watched: ids.length, startedAt, budgetMs, timeout: settings.timeout, outOfPollTime };
 	const members = new Map<string, Member[]>();
-	for (const [index, id] of ids.entries()) {
-		const failure: FailureContext = { node, itemIndex: 0, resource: 'subscription', retrySafe: true, secrets: connection.secrets };
-		const timeLeft = budgetMs === undefined ? settings.timeout : Math.min(settings.timeout, budgetMs - (Date.now() - startedAt));
-		if (timeLeft <= 0) {
-			throw new NodeOperationError(node, `The poll ran out of time before it could read subscription ${id} (${index} of ${ids.length} read)`, {
-				description: `${outOfPollTime} Nothing was stored: the next poll compares against the members known before.`,
-			});
-		}
-		const request = { qs: { subscription: id } };
-		const sent = await connection.send(readUsers, request, await run.pace.acquire(), run, index, timeLeft);
-		try {
-			if (sent.abandoned) throw new NodeOperationError(node, 'The poll was stopped before MEP answered');
-			if (!sent.answer) throw requestError(failure, sent.error, sent.tries, sent.noAnswer);
-			members.set(id, outputOf(readUsers, sent.answer, request, failure, sent.tries) as Member[]);
-		} catch (error) {
-			// A try cut short by the poll's time, not by Options › Timeout, says so.
-			throw pollError(error as NodeOperationError, id, timeLeft < settings.timeout ? outOfPollTime : undefined);
-		}
+	try {
+		for (const [index, id] of ids.entries()) members.set(id, await readSubscription(poll, id, index));
+	} finally {
+		run.paces.leave();
 	}
 	return members;
+}
+
+/** What one poll's reads share. */
+interface PollRead {
+	context: IPollFunctions;
+	connection: MepConnection;
+	run: RunState;
+	watched: number;
+	startedAt: number;
+	/** What n8n gives the poll's requests, if it says. */
+	budgetMs?: number;
+	timeout: number;
+	outOfPollTime: string;
+}
+
+/** One subscription's members, after the poll's turn in the account's pace. */
+async function readSubscription({ context, connection, run, watched, startedAt, budgetMs, timeout, outOfPollTime }: PollRead, id: string, index: number): Promise<Member[]> {
+	const node = context.getNode();
+	const failure: FailureContext = { node, itemIndex: 0, resource: 'subscription', retrySafe: true, secrets: connection.secrets };
+	const timeLeft = budgetMs === undefined ? timeout : Math.min(timeout, budgetMs - (Date.now() - startedAt));
+	if (timeLeft <= 0) {
+		throw new NodeOperationError(node, `The poll ran out of time before it could read subscription ${id} (${index} of ${watched} read)`, {
+			description: `${outOfPollTime} Nothing was stored: the next poll compares against the members known before.`,
+		});
+	}
+	const request = { qs: { subscription: id } };
+	const waitFrom = Date.now();
+	const deadline = waitFrom + timeLeft;
+	const pace = run.paces.for(connection.paceKey(readUsers, request));
+	const permit = await pace.acquire({ deadline });
+	try {
+		if (!permit) {
+			throw paceWaitError(node, 0, Date.now() - waitFrom, timeLeft, pace.summary(), { subject: 'the request', timeoutField: timeLeft < timeout ? 'the poll\'s time' : 'Options › Timeout' });
+		}
+		const sent = await connection.send(readUsers, request, permit, run, index, deadline);
+		if (sent.abandoned) throw new NodeOperationError(node, 'The poll was stopped before MEP answered');
+		if (!sent.answer) throw requestError(failure, sent.error, sent.tries, sent.noAnswer);
+		return outputOf(readUsers, sent.answer, request, failure, sent.tries) as Member[];
+	} catch (error) {
+		// A try cut short by the poll's time, not by Options › Timeout, says so.
+		throw pollError(error as NodeOperationError, id, timeLeft < timeout ? outOfPollTime : undefined);
+	}
 }
 
 /**

@@ -3,7 +3,8 @@
 // so that each property is checked the same way every run.
 import { loadSource } from '../helpers/source.mjs';
 
-const { InFlightLimit, SendRate, MepPace, PACING } = loadSource('nodes/OpenMarketMep/shared/pacing.ts');
+const { InFlightLimit, SendRate, AccountPace, PACING } = loadSource('nodes/OpenMarketMep/shared/pacing.ts');
+const { joinAccountPace, accountPaceCount, accountKey, IDLE_MS } = loadSource('nodes/OpenMarketMep/shared/accountPaces.ts');
 
 /** mulberry32, as the emulator's faults use. */
 function prng(seed) {
@@ -252,24 +253,145 @@ describe('after MEP answers 429', () => {
 	});
 });
 
-describe('the gate (MepPace)', () => {
-	test('permits go in the order asked, retries first, and never more than the limit at once', async () => {
-		let clock = 0;
-		const pace = new MepPace({ ceiling: 2, adaptive: false, now: () => clock, wait: async () => {} });
+describe("an MEP account's pace, shared by its runs (AccountPace, RunPace)", () => {
+	/** An account pace on a clock the test moves; `wait` resolves when the test calls `wake()`. */
+	function account() {
+		const clock = { now: 0 };
+		const sleepers = [];
+		const pace = new AccountPace('http://mep example', () => clock.now, (ms) => new Promise((resolve) => sleepers.push({ at: clock.now + ms, resolve })));
+		const advance = async (ms) => {
+			clock.now += ms;
+			for (const sleeper of sleepers.splice(0)) {
+				if (sleeper.at <= clock.now) sleeper.resolve();
+				else sleepers.push(sleeper);
+			}
+			await flush();
+		};
+		return { pace, clock, advance };
+	}
+	const flush = async () => {
+		for (let i = 0; i < 5; i++) await Promise.resolve();
+	};
+	const never = Number.POSITIVE_INFINITY;
+
+	test('permits go in the order asked within a run, retries first, never more than its Max Requests in Flight at once', async () => {
+		const { pace } = account();
+		const run = pace.join({ ceiling: 2, adaptive: false, items: 10 });
 		const order = [];
-		const first = await pace.acquire();
-		const second = await pace.acquire();
-		const third = pace.acquire().then((permit) => (order.push('third'), permit));
-		const retry = pace.acquire(true).then((permit) => (order.push('retry'), permit));
-		await Promise.resolve();
+		const first = await run.acquire({ deadline: never });
+		const second = await run.acquire({ deadline: never });
+		const third = run.acquire({ deadline: never }).then((permit) => (order.push('third'), permit));
+		const retry = run.acquire({ retry: true, deadline: never }).then((permit) => (order.push('retry'), permit));
+		await flush();
 		expect(order).toEqual([]);
-		clock = 10;
 		first.release('answered');
 		await retry;
 		expect(order).toEqual(['retry']);
 		second.release('answered');
 		(await third).release('answered');
 		expect(order).toEqual(['retry', 'third']);
-		expect(pace.summary()).toEqual({ adaptive: false, ceiling: 2, started: 2, peak: 2, ended: 2, rateLimit: undefined });
+		expect(run.summary()).toMatchObject({ adaptive: false, ceiling: 2, started: 2, peak: 2, ended: 2, rateLimit: undefined, runs: 1, waits: 4 });
+	});
+
+	test('runs waiting for the account take turns: a one-item run is served after one permit of a large run, not after all of it', async () => {
+		const { pace } = account();
+		// The account's in-flight limit starts at 20: the import fills it and queues more.
+		const big = pace.join({ ceiling: 200, adaptive: true, items: 10_000 });
+		const small = [1, 2, 3].map(() => pace.join({ ceiling: 200, adaptive: true, items: 1 }));
+		const held = [];
+		for (let i = 0; i < PACING.startLimit; i++) held.push(await big.acquire({ deadline: never }));
+		const order = [];
+		const bigWaits = [0, 1, 2, 3].map((i) => big.acquire({ deadline: never }).then((permit) => (order.push(`big${i}`), permit)));
+		const smallWaits = small.map((run, i) => run.acquire({ deadline: never }).then((permit) => (order.push(`small${i}`), permit)));
+		await flush();
+		expect(order).toEqual([]);
+		for (let i = 0; i < 6; i++) {
+			held.shift().release('answered');
+			await flush();
+		}
+		// In turn: the import's first wait, then each sign-up, then the import again.
+		expect(order).toEqual(['big0', 'small0', 'small1', 'small2', 'big1', 'big2']);
+		for (const permit of [...held, ...(await Promise.all([...bigWaits.slice(0, 3), ...smallWaits]))]) permit.release('answered');
+		await bigWaits[3];
+	});
+
+	test('a wait ends at its deadline, or at once when its run stops, and is no try: the permit it would have had goes to the next', async () => {
+		const { pace, advance } = account();
+		const controller = new AbortController();
+		const stopping = pace.join({ ceiling: 1, adaptive: false, items: 3, signal: controller.signal });
+		const run = pace.join({ ceiling: 1, adaptive: false, items: 3 });
+		const held = await run.acquire({ deadline: never });
+		const overdue = run.acquire({ deadline: 100 });
+		const last = run.acquire({ deadline: never });
+		const heldByStopping = await stopping.acquire({ deadline: never });
+		const cancelled = stopping.acquire({ deadline: never });
+		controller.abort();
+		expect(await cancelled).toBeUndefined(); // at once, not at the next release
+		expect(await stopping.acquire({ deadline: never })).toBeUndefined(); // and no more
+		heldByStopping.release('unsent');
+		await advance(150);
+		held.release('answered'); // the release finds the overdue wait and ends it
+		expect(await overdue).toBeUndefined();
+		const permit = await last;
+		expect(permit).toBeDefined();
+		permit.release('answered');
+		expect(run.summary().waits).toBe(2);
+	});
+
+	test("MEP's Retry-After pauses every run of the account; a run that leaves ends its waits", async () => {
+		const { pace, advance } = account();
+		const a = pace.join({ ceiling: 10, adaptive: true, items: 10 });
+		const b = pace.join({ ceiling: 10, adaptive: false, items: 10 });
+		(await a.acquire({ deadline: never })).release('rateLimited', 3000);
+		let bGot = false;
+		const bWait = b.acquire({ deadline: never }).then((permit) => ((bGot = true), permit));
+		await advance(2990);
+		expect(bGot).toBe(false);
+		await advance(20);
+		expect(bGot).toBe(true);
+		// The send rate after the 429 (MEP had accepted nothing in the last second) holds the next one back.
+		const gone = b.acquire({ deadline: never });
+		await flush();
+		(await bWait).release('answered');
+		b.leave();
+		expect(await gone).toBeUndefined();
+		expect(pace.runCount).toBe(1);
+	});
+
+	test("a run that does not adapt keeps its own number in flight; adaptive runs share the account's limit, which grows no further than they could use", async () => {
+		const { pace } = account();
+		const adaptive = pace.join({ ceiling: 200, adaptive: true, items: 1 });
+		expect(pace.limit.cap).toBe(1);
+		const fixed = pace.join({ ceiling: 50, adaptive: false, items: 100 });
+		const held = [];
+		for (let i = 0; i < 50; i++) held.push(await fixed.acquire({ deadline: never }));
+		// 50 in flight, over the account's limit of 20: the adaptive run's item still waits for it.
+		let got = false;
+		adaptive.acquire({ deadline: never }).then((permit) => ((got = true), permit?.release('answered')));
+		await flush();
+		expect(got).toBe(false);
+		for (const permit of held.splice(0, 31)) permit.release('answered');
+		await flush();
+		expect(got).toBe(true);
+		for (const permit of held) permit.release('answered');
+		pace.join({ ceiling: 200, adaptive: true, items: 5000 });
+		expect(pace.limit.cap).toBe(201);
+	});
+
+	test('the registry: one pace per account (base URL and username), forgotten once idle', () => {
+		const bounds = { ceiling: 1, adaptive: false, items: 1 };
+		const before = accountPaceCount();
+		const one = joinAccountPace(accountKey('http://127.0.0.9:1/', 'alice'), bounds, 0);
+		const same = joinAccountPace(accountKey('http://127.0.0.9:1', 'alice'), bounds, 0);
+		joinAccountPace(accountKey('http://127.0.0.9:1', 'bob'), bounds, 0).leave();
+		expect(accountPaceCount()).toBe(before + 2);
+		one.leave();
+		same.leave();
+		expect(accountKey('http://h', 'u')).not.toMatch(/password/);
+		// Not yet idle long enough: kept; then both go.
+		joinAccountPace(accountKey('http://127.0.0.9:2', 'carol'), bounds, IDLE_MS - 1).leave();
+		expect(accountPaceCount()).toBe(before + 3);
+		joinAccountPace(accountKey('http://127.0.0.9:2', 'carol'), bounds, Date.now() + IDLE_MS + 1).leave();
+		expect(accountPaceCount()).toBe(1);
 	});
 });

@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 import type { MepAnswer } from './operation';
+import type { RunPaceSummary } from './pacing';
 import { MEP_ASSUMPTIONS } from './assumptions';
 import { errorCodes, RETRY } from './retries';
 import type { ItemTries, NoAnswer } from './retries';
@@ -187,4 +188,22 @@ export function requestError(context: FailureContext, caught: unknown, tries?: I
 /** A bad field value found before any request is sent. */
 export function fieldError(node: INode, itemIndex: number, field: string, problem: string, fix: string): NodeOperationError {
 	return new NodeOperationError(node, `${field} in item ${itemIndex}: ${problem}`, { itemIndex, description: fix });
+}
+
+/** An item whose Timeout ran out while it waited for its turn in the MEP account's pace: nothing was sent. */
+export function paceWaitError(
+	node: INode,
+	itemIndex: number,
+	waitedMs: number,
+	timeoutMs: number,
+	pace: RunPaceSummary,
+	{ subject = `Item ${itemIndex}`, timeoutField = 'Request Options › Timeout' } = {},
+): NodeOperationError {
+	const rate = pace.rateLimit === undefined ? '' : ` MEP has been taking about ${pace.rateLimit} requests per second from it.`;
+	return new NodeOperationError(node, `${subject} was not sent: it waited ${Math.round(waitedMs / 100) / 10} s for its turn to send to MEP, and ${timeoutField} (${timeoutMs / 1000} s) ran out`, {
+		itemIndex,
+		description:
+			`Every execution in this n8n process that uses this MEP account (the same base URL and username) takes turns in one pace; ${pace.runs} ${pace.runs === 1 ? 'was' : 'were'} sending.${rate} ` +
+			`Nothing was sent for this item, so running it again is safe. Raise ${timeoutField}, or send the large runs of this account at a quieter time.`,
+	});
 }

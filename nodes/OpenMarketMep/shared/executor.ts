@@ -1,10 +1,10 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
-import { fieldError, isMepRejectionText, mepAnswerError, requestError } from './errors';
+import { RunPaces } from './accountPaces';
+import { fieldError, isMepRejectionText, mepAnswerError, paceWaitError, requestError } from './errors';
 import type { FailureContext } from './errors';
 import { invokeAnswerError } from './invoke';
 import type { ItemFields, MepAnswer, MepOperation, MepRequest } from './operation';
-import { MepPace } from './pacing';
 import type { Permit } from './pacing';
 import { readRequestSettings } from './requestOptions';
 import { RetryBudget } from './retries';
@@ -17,15 +17,17 @@ import { MepFormatError } from './xml';
  * The node's executor: the one place that reads items, sends to MEP, bounds the load, retries,
  * pairs the output and turns failures into errors, for every operation from its declaration alone.
  *
- * 1. Once per run: the operation, Request Options, the credential (decrypted once), the pace
- *    (pacing.ts) and the retry budget (retries.ts).
+ * 1. Once per run: the operation, Request Options, the credential (decrypted once), the run's
+ *    place in its MEP account's pace (shared by every execution in this n8n process:
+ *    accountPaces.ts, pacing.ts) and the retry budget (retries.ts).
  * 2. Per item: every field read once (an expression is evaluated once) and checked. Without
  *    Continue On Fail every item of a batch (no batching: of the run) is checked before any of it
  *    is sent, so a bad value stops the node with nothing sent and a re-run repeats nothing; with
  *    it, a bad item fails alone and sending overlaps reading.
- * 3. Sending: each try waits for a permit of the pace, which finds how many requests MEP takes in
- *    flight (never more than Max Requests in Flight); faults are tried again where that is safe,
- *    429s waited out (transport.ts).
+ * 3. Sending: each try waits for a permit of the account's pace, which finds how many requests MEP
+ *    takes in flight and serves the runs waiting for it in turn (this run never more than Max
+ *    Requests in Flight); the wait is not a try, but counts in the item's Timeout. Faults are tried
+ *    again where that is safe, 429s waited out (transport.ts).
  * 4. Output: each answer's items paired to their input item, in input order; under Continue On
  *    Fail a failed item is one error item paired to it. Otherwise the first failure stops the run
  *    once the requests already in flight have ended. One line in n8n's log sums the run up.
@@ -48,14 +50,17 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		retrySafe: operation.retrySafe,
 		secrets: connection.secrets,
 	});
+	const stop = new RunStop(context.getExecutionCancelSignal?.());
 	const run: RunState = {
-		pace: new MepPace({
+		paces: new RunPaces({
+			signal: stop.signal,
 			ceiling: settings.maxInFlight,
 			adaptive: settings.adaptive,
-			trace: (message) => context.logger.debug(`OpenMarket MEP "${node.name}": requests in flight: ${message}`, { nodeName: node.name }),
+			items: items.length,
+			trace: (message) => context.logger.debug(`OpenMarket MEP "${node.name}": the account's requests in flight: ${message}`, { nodeName: node.name }),
 		}),
 		budget: new RetryBudget(),
-		stop: new RunStop(context.getExecutionCancelSignal?.()),
+		stop,
 		counts: { requests: 0, retries: 0, rateLimited: 0, failed: 0 },
 	};
 
@@ -81,8 +86,8 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		return request;
 	};
 
-	const send = async (itemIndex: number, request: MepRequest, permit: Permit) => {
-		const sent = await connection.send(operation, request, permit, run, itemIndex);
+	const send = async (itemIndex: number, request: MepRequest, permit: Permit, deadline: number) => {
+		const sent = await connection.send(operation, request, permit, run, itemIndex, deadline);
 		// Given up unfinished because the run stopped: another item's error is the run's, or it was cancelled.
 		if (sent.abandoned) return;
 		if (!sent.answer) {
@@ -102,7 +107,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		// Items are read in chunks and each chunk sent before the next is read: without Continue On
 		// Fail a chunk is a batch (no batching: the whole run), so every item of it is checked before
 		// any of it is sent; with it, as many as may be in flight now, so reading overlaps sending.
-		const chunkSize = () => settings.batch?.size ?? (continueOnFail ? run.pace.limit.current : Math.max(items.length, 1));
+		const chunkSize = () => settings.batch?.size ?? (continueOnFail ? run.paces.current : Math.max(items.length, 1));
 		// The run's stop ends sending: another item's failure (without Continue On Fail), or a cancel.
 		const sending = () => !run.stop.signal.aborted;
 		for (let start = 0, end = 0; start < items.length && sending(); start = end) {
@@ -117,13 +122,21 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 				}
 			}
 			for (const [itemIndex, request] of chunk) {
-				const permit = await run.pace.acquire();
+				// The item's Timeout runs from here: its turn in the account's pace, then its tries.
+				const waitFrom = Date.now();
+				const deadline = waitFrom + settings.timeout;
+				const pace = run.paces.for(connection.paceKey(operation, request));
+				const permit = await pace.acquire({ deadline });
 				sendingFrom ??= Date.now();
 				if (!sending()) {
-					permit.release('unsent');
+					permit?.release('unsent');
 					break;
 				}
-				const call: Promise<void> = send(itemIndex, request, permit)
+				if (!permit) {
+					failItem(itemIndex, paceWaitError(node, itemIndex, Date.now() - waitFrom, settings.timeout, pace.summary()));
+					continue;
+				}
+				const call: Promise<void> = send(itemIndex, request, permit, deadline)
 					.catch((error) => failItem(itemIndex, asItemError(node, itemIndex, error)))
 					.finally(() => inFlight.delete(call));
 				inFlight.add(call);
@@ -134,6 +147,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		run.stop.dispose();
 		const endedAt = Date.now();
 		logSummary(context, operation, items.length, run, endedAt - startedAt, endedAt - (sendingFrom ?? endedAt));
+		run.paces.leave();
 	}
 	if (stopped) throw stopped.error;
 	// Cancelled with items unsent or unfinished: no output that looks like a complete run.
@@ -146,17 +160,23 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 	return [output.flat()];
 }
 
-/** One line in n8n's log for the run: what was sent, and how the pace went. No login, no numbers of people. */
+/**
+ * One line in n8n's log for the run: what it sent, how long its items waited for their turn, and
+ * the MEP account's pace as the run saw it. No login, no numbers of people.
+ */
 function logSummary(context: IExecuteFunctions, operation: MepOperation, items: number, run: RunState, elapsedMs: number, sendingMs: number): void {
-	const pace = run.pace.summary();
+	const pace = run.paces.summary();
 	const { requests, retries, rateLimited, failed } = run.counts;
 	const seconds = elapsedMs / 1000;
 	// From the first request to the last answer: the rest of the run was reading items.
 	const sendingSeconds = sendingMs / 1000;
+	const waitedSeconds = pace.waitedMs / 1000;
+	const longestWaitSeconds = pace.longestWaitMs / 1000;
 	const rate = pace.rateLimit === undefined ? '' : `, then at most ${pace.rateLimit} requests/s after MEP's 429s`;
 	context.logger.info(
 		`OpenMarket MEP "${context.getNode().name}" (${operation.resource} › ${operation.name}): ${items} items (${failed} failed) in ${seconds} s (${sendingSeconds} s sending), ${requests} requests, ${retries} retries, ${rateLimited} answered 429; ` +
-			`requests in flight ${pace.adaptive ? `adapted from ${pace.started} (peak ${pace.peak}, end ${pace.ended}, at most ${pace.ceiling})` : `fixed at ${pace.ceiling}`}${rate}`,
+			`requests in flight ${pace.adaptive ? `adapted from ${pace.started} (peak ${pace.peak}, end ${pace.ended}, at most ${pace.ceiling})` : `fixed at ${pace.ceiling}`}${rate}; ` +
+			`the MEP account's pace shared by ${pace.runs} ${pace.runs === 1 ? 'run' : 'runs'} in this n8n, its requests waited ${waitedSeconds} s in all for their turn (longest ${longestWaitSeconds} s)`,
 		{
 			nodeName: context.getNode().name,
 			items,
@@ -171,6 +191,10 @@ function logSummary(context: IExecuteFunctions, operation: MepOperation, items: 
 			inFlightEnded: pace.ended,
 			inFlightCeiling: pace.ceiling,
 			adaptive: pace.adaptive,
+			accountRuns: pace.runs,
+			accountRateLimit: pace.rateLimit,
+			waitedSeconds,
+			longestWaitSeconds,
 		},
 	);
 }

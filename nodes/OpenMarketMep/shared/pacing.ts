@@ -1,9 +1,11 @@
 import { sleep } from 'n8n-workflow';
 
 /**
- * MEP's pace, found per node run: how many requests may be in flight at once, and how fast the
- * node may send once MEP has answered 429. The executor asks for a permit before each try and
- * hands it back with what came of it; nothing else here knows about items or MEP's answers.
+ * MEP's pace, found per MEP account and shared by every run and poll in this n8n process
+ * (AccountPace below; accountPaces.ts holds one per account): how many requests may be in flight
+ * at once, and how fast they may go once MEP has answered 429. The executor and the trigger ask
+ * for a permit before each try and hand it back with what came of it; nothing here knows about
+ * items or MEP's answers.
  *
  * The in-flight limit climbs while climbing pays. n8n opens a new connection for every request,
  * so at any distance from MEP the number in flight is what sets the pace (Little's law), but
@@ -47,15 +49,22 @@ export const PACING = {
 	dropFactor: 0.5,
 	/** A 429 brings the limit down to what the send rate needs (rate × round trip) times this. */
 	rateHeadroom: 2,
-	/** After a 429: the share of MEP's accepted rate to send at, and the CUBIC constant of the climb back (as the AWS SDKs'). */
+	/**
+	 * After a 429: the share of MEP's accepted rate to send at, and the CUBIC constant of the climb
+	 * back. A quarter of the AWS SDKs' 0.4: every 429 now pauses the whole account for Retry-After,
+	 * so passing MEP's limit costs more, and the climb lingers near it longer (at 300/s, 6.7 s back
+	 * to it instead of 4.2 s; in the simulations, 88% of MEP's rate instead of 83%).
+	 */
 	rateBeta: 0.9,
-	rateCubicScale: 0.4,
+	rateCubicScale: 0.1,
 	/** The token bucket holds at most this long a burst. */
 	rateBurstMs: 100,
-	/** The first 429 of a run pauses sending for MEP's Retry-After, or without one this long (an item's first wait after a 429)… */
+	/** A 429 pauses every request to the account for MEP's Retry-After (once per round trip); the first without one pauses this long (an item's first wait after a 429)… */
 	firstPauseMs: 500,
 	/** …but never longer than an item waits after a 429 (retries.ts): a longer Retry-After fails that item, and must not hold the rest. */
 	firstPauseMaxMs: 30_000,
+	/** An account's in-flight limit never grows past this (Max Requests in Flight's own maximum), nor past what its runs could use together. */
+	accountCeiling: 1000,
 } as const;
 
 /** What came of one try, as the pace sees it. */
@@ -140,6 +149,9 @@ export class InFlightLimit {
 
 	peak: number;
 
+	/** Growth stops here too: more in flight than the senders can use would measure nothing (the account's runs together). */
+	cap: number;
+
 	constructor(
 		readonly ceiling: number,
 		readonly adaptive: boolean,
@@ -147,6 +159,7 @@ export class InFlightLimit {
 		/** Told of every change of the limit and why, for n8n's debug log. */
 		private readonly trace?: (message: string) => void,
 	) {
+		this.cap = ceiling;
 		this.phase = adaptive ? 'start' : 'fixed';
 		this.base = adaptive ? Math.min(ceiling, PACING.startLimit) : ceiling;
 		this.started = this.base;
@@ -228,7 +241,7 @@ export class InFlightLimit {
 		}
 		const gain = this.previous ? round.rate! / this.previous.rate! : 2;
 		const grew = gain >= PACING.startGain;
-		if (grew && round.limit < this.ceiling) {
+		if (grew && round.limit < Math.min(this.ceiling, this.cap)) {
 			const leap = gain >= PACING.leapGain && this.previous;
 			this.previous = round;
 			this.round = this.newRound(round.limit * (leap ? 4 : 2), false, now);
@@ -257,7 +270,7 @@ export class InFlightLimit {
 		const [above, below] = round.above ? [round, this.previous] : [this.previous, round];
 		const gain = above.rate! / below.rate!;
 		const before = this.base;
-		if (gain >= PACING.probeGain) this.base = Math.min(this.ceiling, this.stepped(true));
+		if (gain >= PACING.probeGain) this.base = Math.min(this.ceiling, Math.max(this.base, Math.min(this.cap, this.stepped(true))));
 		else if (gain < PACING.holdGain) this.base = Math.max(1, this.base / PACING.probeStep);
 		this.trace?.(
 			`around ${Math.round(this.base)} (was ${Math.round(before)}): ${above.limit} in flight answered ${Math.round(above.rate!)}/s, ${below.limit} ${Math.round(below.rate!)}/s (×${gain.toFixed(2)})`,
@@ -287,9 +300,9 @@ export class InFlightLimit {
 /**
  * The send rate after a 429, in the manner of the AWS SDKs' adaptive retry mode: none until MEP
  * answers 429. Then the rate MEP accepted over the last second is taken as its limit; the node
- * sends at 90% of it and climbs back along a CUBIC curve, passing that limit slowly. The first 429
- * of a run also pauses sending for MEP's Retry-After (0.5 s without one): the node was sending faster
- * than MEP takes, maybe by far, and every request sent before MEP's window ends would be refused.
+ * sends at 90% of it and climbs back along a CUBIC curve, passing that limit slowly. A 429 also
+ * pauses every request to the account for MEP's Retry-After (the first 0.5 s without one): MEP
+ * asked for it, and every request sent before its window ends would be refused.
  */
 export class SendRate {
 	/** Requests per second; undefined until MEP answers 429. */
@@ -340,13 +353,15 @@ export class SendRate {
 			this.maxRate = Math.max(1, this.accepted.reduce((sum, count) => sum + count, 0));
 			this.refill(now);
 			this.rate = this.maxRate * PACING.rateBeta;
-			if (first) {
+			// MEP's Retry-After holds for every request to the account; without one, the first 429 pauses a little.
+			const pauseMs = retryAfterMs ?? (first ? PACING.firstPauseMs : 0);
+			if (pauseMs > 0) {
 				// Nothing goes until the pause ends; then one request may.
-				this.pauseUntil = now + Math.min(retryAfterMs ?? PACING.firstPauseMs, PACING.firstPauseMaxMs);
+				this.pauseUntil = Math.max(this.pauseUntil, now + Math.min(pauseMs, PACING.firstPauseMaxMs));
 				this.tokens = 1;
 				this.filledAt = this.pauseUntil;
 			}
-			this.trace?.(`send rate ${Math.round(this.rate)}/s: MEP answered 429 having accepted ${this.maxRate} in the last second${first ? `; paused ${this.pauseUntil - now} ms` : ''}`);
+			this.trace?.(`send rate ${Math.round(this.rate)}/s: MEP answered 429 having accepted ${this.maxRate} in the last second${pauseMs > 0 ? `; paused ${this.pauseUntil - now} ms` : ''}`);
 			return;
 		}
 		if (this.rate === undefined) return;
@@ -372,81 +387,319 @@ export class SendRate {
 	}
 }
 
+/** How a run joins its account's pace: what bounds it alone. */
+export interface RunBounds {
+	/** Request Options › Max Requests in Flight: never more in flight for this run. */
+	ceiling: number;
+	/** Off: the run keeps `ceiling` in flight whatever the account's limit (Request Options › Adapt to MEP); the send rate and MEP's pauses still hold. */
+	adaptive: boolean;
+	/** How many items the run has: it never needs more in flight, so the account's limit is not grown for more. */
+	items: number;
+	/** Told of every change of the account's in-flight limit while the run is in, for n8n's debug log. */
+	trace?: (message: string) => void;
+	/** The run stopped or its execution was cancelled: its waits end at once. */
+	signal?: AbortSignal;
+}
+
+/** What a run's permit wait may be ended by. */
+export interface PermitWait {
+	/** A retry goes before the run's items not yet tried. */
+	retry?: boolean;
+	/** Epoch ms: no permit after this (the item's Request Options › Timeout). */
+	deadline: number;
+}
+
+/** For the run's summary line: the account's pace while the run was in it, and the run's own waits. */
+export interface RunPaceSummary {
+	adaptive: boolean;
+	ceiling: number;
+	/** The account's in-flight limit when the run joined, its highest while the run was in, and when it left. */
+	started: number;
+	peak: number;
+	ended: number;
+	/** Requests per second MEP's 429s set for the account, when the run left; undefined when MEP never answered 429. */
+	rateLimit?: number;
+	/** The runs in the account's pace when this one left, this one included. */
+	runs: number;
+	/** Permits the run waited for, and how long in all and at most (ms). */
+	waits: number;
+	waitedMs: number;
+	longestWaitMs: number;
+}
+
+interface Waiter {
+	askedAt: number;
+	deadline: number;
+	grant: (permit: Permit | undefined) => void;
+}
+
 /**
- * The gate of one node run: permits in the order asked, retries first, as the in-flight limit
- * and (after a 429) the send rate allow.
+ * One MEP account's pace, shared by every run and poll of this n8n process that sends to it
+ * (accountPaces.ts keys them): one in-flight limit and one send rate, learning from all their
+ * answers, and a fair turn between runs. Runs with a permit wait are served in turn (round-robin,
+ * as fair queueing serves flows), each within its own Max Requests in Flight, so a one-item
+ * sign-up waits for one turn, not behind a 50,000-item import, and the import takes every turn
+ * no one else wants. Within a run, retries go first.
  */
-export class MepPace {
+export class AccountPace {
 	readonly limit: InFlightLimit;
 
 	readonly sendRate: SendRate;
 
-	private inFlight = 0;
+	inFlight = 0;
 
-	private readonly waiting: { retries: Array<() => void>; firsts: Array<() => void> } = { retries: [], firsts: [] };
+	/** When the pace last had a run in it or a request out. */
+	lastActiveAt: number;
+
+	private readonly runs = new Set<RunPace>();
+
+	/** Runs with a permit wait, in turn order. */
+	private turns: RunPace[] = [];
 
 	private wakeUp?: Promise<void>;
 
-	private readonly now: () => number;
+	/** The earliest deadline of any wait, for the next check of overdue ones. */
+	private nextDeadline = Number.POSITIVE_INFINITY;
 
-	private readonly wait: (ms: number) => Promise<void>;
-
-	constructor({ ceiling, adaptive, now = Date.now, wait = sleep, trace }: PaceOptions) {
-		this.now = now;
-		this.wait = wait;
-		this.limit = new InFlightLimit(ceiling, adaptive, now(), trace);
-		this.sendRate = new SendRate(trace);
+	constructor(
+		readonly key: string,
+		readonly now: () => number = Date.now,
+		private readonly wait: (ms: number) => Promise<void> = sleep,
+	) {
+		this.lastActiveAt = now();
+		this.limit = new InFlightLimit(PACING.accountCeiling, true, this.lastActiveAt, (message) => this.trace(message));
+		this.sendRate = new SendRate((message) => this.trace(message));
 	}
 
-	/** A permit to send; a retry goes before items not yet tried. */
-	async acquire(retry = false): Promise<Permit> {
-		await new Promise<void>((resolve) => {
-			(retry ? this.waiting.retries : this.waiting.firsts).push(resolve);
-			this.pump();
-		});
-		const sentAt = this.now();
-		let released = false;
-		return {
-			release: (signal, retryAfterMs) => {
-				if (released) return;
-				released = true;
-				const now = this.now();
-				this.inFlight -= 1;
-				this.limit.noteInFlight(now, this.inFlight);
-				this.sendRate.answered(now, sentAt, signal, retryAfterMs);
-				this.limit.answered(now, sentAt, signal, this.sendRate.rate);
-				this.pump();
-			},
-		};
+	/** A run (or a poll) starts sending to this account; `leave()` once it is done. */
+	join(bounds: RunBounds): RunPace {
+		const run = new RunPace(this, bounds);
+		this.runs.add(run);
+		this.lastActiveAt = this.now();
+		this.fitCeiling();
+		return run;
 	}
 
-	summary(): PaceSummary {
-		return {
-			adaptive: this.limit.adaptive,
-			ceiling: this.limit.ceiling,
-			started: this.limit.started,
-			peak: this.limit.peak,
-			ended: this.limit.current,
-			rateLimit: this.sendRate.rate === undefined ? undefined : Math.round(this.sendRate.rate),
-		};
+	/** Nothing in it, nothing out, since `idleMs` ago. */
+	isIdle(now: number, idleMs: number): boolean {
+		return this.runs.size === 0 && this.inFlight === 0 && now - this.lastActiveAt >= idleMs;
 	}
 
-	/** Lets waiting requests go while the limit and the send rate allow. */
-	private pump(): void {
-		while (this.waiting.retries.length + this.waiting.firsts.length > 0 && this.inFlight < this.limit.current) {
+	get runCount(): number {
+		return this.runs.size;
+	}
+
+	/** @internal RunPace */
+	left(run: RunPace): void {
+		this.runs.delete(run);
+		this.turns = this.turns.filter((other) => other !== run);
+		this.lastActiveAt = this.now();
+		this.fitCeiling();
+	}
+
+	/** @internal RunPace: a run has a new wait. */
+	queued(run: RunPace, deadline: number): void {
+		if (!this.turns.includes(run)) this.turns.push(run);
+		this.nextDeadline = Math.min(this.nextDeadline, deadline);
+		this.pump();
+	}
+
+	/** @internal RunPace: a request goes now. */
+	sent(): number {
+		const now = this.now();
+		this.sendRate.take(now);
+		this.inFlight += 1;
+		this.lastActiveAt = now;
+		this.limit.noteInFlight(now, this.inFlight);
+		return now;
+	}
+
+	/** @internal Permit: a request came back. */
+	answered(sentAt: number, signal: PaceSignal, retryAfterMs?: number): void {
+		const now = this.now();
+		this.inFlight -= 1;
+		this.lastActiveAt = now;
+		this.limit.noteInFlight(now, this.inFlight);
+		this.sendRate.answered(now, sentAt, signal, retryAfterMs);
+		this.limit.answered(now, sentAt, signal, this.sendRate.rate);
+		this.pump();
+	}
+
+	/** Lets waiting requests go, run by run in turn, while the limits and the send rate allow. */
+	pump(): void {
+		for (;;) {
 			const now = this.now();
+			if (now >= this.nextDeadline) this.expire(now);
+			// Runs whose waits ended (cancelled, or gone) lose their turn.
+			if (this.turns.some((run) => !run.hasWaiters())) this.turns = this.turns.filter((run) => run.hasWaiters());
+			if (this.turns.length === 0) return;
 			const waitMs = this.sendRate.waitMs(now);
 			if (waitMs > 0) {
-				this.wakeUp ??= this.wait(waitMs).then(() => {
+				// One wake-up at a time; overdue waits are checked then too.
+				this.wakeUp ??= this.wait(Math.max(1, Math.min(waitMs, this.nextDeadline - now))).then(() => {
 					this.wakeUp = undefined;
 					this.pump();
 				});
 				return;
 			}
-			this.sendRate.take(now);
-			this.inFlight += 1;
-			this.limit.noteInFlight(now, this.inFlight);
-			(this.waiting.retries.shift() ?? this.waiting.firsts.shift())!();
+			const accountFull = this.inFlight >= this.limit.current;
+			const index = this.turns.findIndex((run) => run.mayGo(accountFull));
+			if (index < 0) return;
+			const [run] = this.turns.splice(index, 1);
+			run.grantNext();
+			if (run.hasWaiters()) this.turns.push(run);
+		}
+	}
+
+	private expire(now: number): void {
+		this.nextDeadline = Number.POSITIVE_INFINITY;
+		for (const run of [...this.turns]) {
+			this.nextDeadline = Math.min(this.nextDeadline, run.expire(now));
+			if (!run.hasWaiters()) this.turns = this.turns.filter((other) => other !== run);
+		}
+	}
+
+	/** The account's limit grows no further than its adaptive runs together could use: beyond that a round measures nothing. */
+	private fitCeiling(): void {
+		let wanted = 0;
+		for (const run of this.runs) if (run.bounds.adaptive) wanted += Math.min(run.bounds.ceiling, Math.max(1, run.bounds.items));
+		this.limit.cap = Math.max(1, Math.min(PACING.accountCeiling, wanted));
+	}
+
+	private trace(message: string): void {
+		for (const run of this.runs) run.bounds.trace?.(message);
+	}
+}
+
+/** One run's place in its account's pace: its waits, its own bounds, and its summary. */
+export class RunPace {
+	private inFlight = 0;
+
+	private readonly waiting: { retries: Waiter[]; firsts: Waiter[] } = { retries: [], firsts: [] };
+
+	private readonly started: number;
+
+	private peak: number;
+
+	private waits = 0;
+
+	private waitedMs = 0;
+
+	private longestWaitMs = 0;
+
+	private gone = false;
+
+	/** One listener per run, not per wait: a run may have thousands of retries waiting. */
+	private readonly onAbort = () => this.endWaits();
+
+	constructor(
+		private readonly account: AccountPace,
+		readonly bounds: RunBounds,
+	) {
+		this.started = bounds.adaptive ? account.limit.current : bounds.ceiling;
+		this.peak = this.started;
+		bounds.signal?.addEventListener('abort', this.onAbort, { once: true });
+	}
+
+	/** In flight the run's items may have now: the account's limit, within the run's own. */
+	get current(): number {
+		return this.bounds.adaptive ? Math.min(this.bounds.ceiling, this.account.limit.current) : this.bounds.ceiling;
+	}
+
+	/**
+	 * A permit to send, in the run's turn; undefined when the wait ended first (the deadline
+	 * passed, or the signal aborted). Waiting is not a try: nothing was sent.
+	 */
+	acquire({ retry = false, deadline }: PermitWait): Promise<Permit | undefined> {
+		if (this.bounds.signal?.aborted || this.gone) return Promise.resolve(undefined);
+		return new Promise((grant) => {
+			(retry ? this.waiting.retries : this.waiting.firsts).push({ askedAt: this.account.now(), deadline, grant });
+			this.account.queued(this, deadline);
+		});
+	}
+
+	/** The run is over: its waits end, and the account stops counting it. */
+	leave(): void {
+		if (this.gone) return;
+		this.gone = true;
+		this.bounds.signal?.removeEventListener('abort', this.onAbort);
+		this.endWaits();
+		this.account.left(this);
+	}
+
+	private endWaits(): void {
+		const ended = [...this.waiting.retries, ...this.waiting.firsts];
+		this.waiting.retries = [];
+		this.waiting.firsts = [];
+		for (const waiter of ended) waiter.grant(undefined);
+		this.account.pump();
+	}
+
+	summary(): RunPaceSummary {
+		return {
+			adaptive: this.bounds.adaptive,
+			ceiling: this.bounds.ceiling,
+			started: this.started,
+			peak: this.peak,
+			ended: this.current,
+			rateLimit: this.account.sendRate.rate === undefined ? undefined : Math.round(this.account.sendRate.rate),
+			runs: this.account.runCount,
+			waits: this.waits,
+			waitedMs: this.waitedMs,
+			longestWaitMs: this.longestWaitMs,
+		};
+	}
+
+	/** @internal AccountPace */
+	hasWaiters(): boolean {
+		return this.waiting.retries.length + this.waiting.firsts.length > 0;
+	}
+
+	/** @internal AccountPace: whether the run may send now (a run that does not adapt is bound by its own number alone). */
+	mayGo(accountFull: boolean): boolean {
+		return this.hasWaiters() && this.inFlight < this.current && (!this.bounds.adaptive || !accountFull);
+	}
+
+	/** @internal AccountPace: ends the waits past their deadline; answers the earliest deadline left. */
+	expire(now: number): number {
+		let next = Number.POSITIVE_INFINITY;
+		for (const queue of [this.waiting.retries, this.waiting.firsts]) {
+			for (const waiter of [...queue]) {
+				if (now >= waiter.deadline) {
+					this.drop(waiter);
+					waiter.grant(undefined);
+				} else next = Math.min(next, waiter.deadline);
+			}
+		}
+		return next;
+	}
+
+	/** @internal AccountPace: the run's next wait gets a permit. */
+	grantNext(): void {
+		const waiter = (this.waiting.retries.shift() ?? this.waiting.firsts.shift())!;
+		const sentAt = this.account.sent();
+		this.inFlight += 1;
+		this.peak = Math.max(this.peak, this.current);
+		const waited = sentAt - waiter.askedAt;
+		this.waits += 1;
+		this.waitedMs += waited;
+		this.longestWaitMs = Math.max(this.longestWaitMs, waited);
+		let released = false;
+		// Granted in the same tick as the run stopped: the caller sees the stop and hands it back unsent.
+		waiter.grant({
+			release: (signal, retryAfterMs) => {
+				if (released) return;
+				released = true;
+				this.inFlight -= 1;
+				this.account.answered(sentAt, signal, retryAfterMs);
+			},
+		});
+	}
+
+	private drop(waiter: Waiter): void {
+		for (const queue of [this.waiting.retries, this.waiting.firsts]) {
+			const index = queue.indexOf(waiter);
+			if (index >= 0) queue.splice(index, 1);
 		}
 	}
 }

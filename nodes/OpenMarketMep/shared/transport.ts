@@ -15,14 +15,16 @@ import { CREDENTIAL_TYPE, isMepRejectionText, scrubSecrets } from './errors';
 import type { BaseUrlField, MepAnswer, MepApi, MepOperation, MepRequest } from './operation';
 import type { RequestSettings } from './requestOptions';
 import { MEP_ROLES } from './roles';
-import type { MepPace, Permit } from './pacing';
+import { accountKey } from './accountPaces';
+import type { RunPaces } from './accountPaces';
+import type { Permit } from './pacing';
 import { ItemTries, noAnswerKind, paceSignal, retryAfterMs } from './retries';
 import type { NoAnswer, RetryBudget } from './retries';
 import { decodeBody, decodeMepBody, MepFormatError } from './xml';
 
-/** What the items of one node run share while they are sent: the pace, the retry budget, a stop, and counts for the log. */
+/** What the items of one node run share while they are sent: its place in the account's pace, the retry budget, a stop, and counts for the log. */
 export interface RunState {
-	pace: MepPace;
+	paces: RunPaces;
 	budget: RetryBudget;
 	stop: RunStop;
 	counts: { requests: number; retries: number; rateLimited: number; failed: number };
@@ -131,10 +133,19 @@ export class MepConnection {
 		return this.allowedDomains.get(field);
 	}
 
+	private baseUrl(operation: MepOperation, request: MepRequest): { field: BaseUrlField; baseURL: string } {
+		const field = request.baseUrlField ?? DEFAULT_BASE_URL[operation.api];
+		return { field, baseURL: trimSlash(this.credentials.data?.[field]) };
+	}
+
+	/** The MEP account a request goes to (its API's base URL and the username), whose pace it takes its permits from. */
+	paceKey(operation: MepOperation, request: MepRequest): string {
+		return accountKey(this.baseUrl(operation, request).baseURL, String(this.credentials.data?.username ?? ''));
+	}
+
 	/** The HTTP request for one item's MEP call, before the credential adds the login. */
 	private httpOptions(operation: MepOperation, request: MepRequest): IHttpRequestOptions {
-		const field = request.baseUrlField ?? DEFAULT_BASE_URL[operation.api];
-		const baseURL = trimSlash(this.credentials.data?.[field]);
+		const { field, baseURL } = this.baseUrl(operation, request);
 		const options: IHttpRequestOptions = {
 			method: operation.method,
 			baseURL,
@@ -168,17 +179,17 @@ export class MepConnection {
 
 	/**
 	 * Sends one item's call with the permit the executor took, and tries again as the retry rules
-	 * allow (retries.ts), each retry with a new permit and within the item's time (Request Options ›
-	 * Timeout, or `timeoutMs`). Answers the last answer, or the error of a request that got none, with the tries.
+	 * allow (retries.ts), each retry with a new permit of the account's pace and all before the
+	 * item's `deadline` (its Request Options › Timeout from when it began to wait for its first
+	 * permit). Answers the last answer, or the error of a request that got none, with the tries.
 	 */
-	async send(operation: MepOperation, request: MepRequest, permit: Permit, run: RunState, itemIndex: number, timeoutMs = this.settings.timeout): Promise<Sent> {
+	async send(operation: MepOperation, request: MepRequest, permit: Permit, run: RunState, itemIndex: number, deadline: number): Promise<Sent> {
 		let options: IHttpRequestOptions | undefined;
 		try {
 			options = this.httpOptions(operation, request);
 		} finally {
 			if (!options) permit.release('unsent'); // refused before sending: the place is free for the next item
 		}
-		const deadline = Date.now() + timeoutMs;
 		const tries = new ItemTries(operation.retrySafe, run.budget);
 		run.budget.deposit();
 		for (;;) {
@@ -201,17 +212,18 @@ export class MepConnection {
 				itemIndex,
 			});
 			if (!(await run.stop.wait(waitMs))) return { abandoned: true };
-			permit = await run.pace.acquire(true);
+			const next = await run.paces.for(this.paceKey(operation, request)).acquire({ retry: true, deadline });
 			if (run.stop.signal.aborted) {
-				permit.release('unsent');
+				next?.release('unsent');
 				return { abandoned: true };
 			}
 			// The pace held the retry back until the item's time ran out: the last try stands.
-			if (Date.now() >= deadline) {
-				permit.release('unsent');
+			if (!next || Date.now() >= deadline) {
+				next?.release('unsent');
 				tries.outOfTime();
 				return { ...outcome, tries };
 			}
+			permit = next;
 		}
 	}
 }
