@@ -5,18 +5,19 @@ export const DEMO = { username: 'demo', password: 'Mep-Demo-Pa55&word' };
 export const VIEWER = { username: 'viewer', password: 'Viewer-Pa55' };
 export const SUBS_ONLY = { username: 'subsonly', password: 'Subs-Pa55' };
 
-/** Call in a describe block: starts one emulator before the tests and stops it after them. */
+/**
+ * Call in a describe block: each test gets an emulator of its own (a new port, so a new MEP
+ * account to the node: the pace one test's runs learned of an account does not carry into the
+ * next test, as it would in one n8n process), stopped after it.
+ */
 export function useEmulator(options = {}) {
 	const context = {};
-	beforeAll(async () => {
+	beforeEach(async () => {
 		context.emulator = await startEmulator({ port: 0, ...options });
 	});
-	afterAll(async () => {
+	afterEach(async () => {
 		await context.emulator?.close();
-	});
-	beforeEach(async () => {
-		await context.emulator.reset();
-		await context.emulator.clearFaults();
+		context.emulator = undefined;
 	});
 	return {
 		get emulator() {
