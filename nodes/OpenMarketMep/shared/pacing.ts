@@ -395,7 +395,7 @@ export interface RunBounds {
 	adaptive: boolean;
 	/** How many items the run has: it never needs more in flight, so the account's limit is not grown for more. */
 	items: number;
-	/** Told of every change of the account's in-flight limit while the run is in, for n8n's debug log. */
+	/** Told of the changes of the account's in-flight limit while it is the account's longest-running run, for n8n's debug log. */
 	trace?: (message: string) => void;
 	/** The run stopped or its execution was cancelled: its waits end at once. */
 	signal?: AbortSignal;
@@ -566,8 +566,9 @@ export class AccountPace {
 		this.limit.cap = Math.max(1, Math.min(PACING.accountCeiling, wanted));
 	}
 
+	/** Told to the longest-running run's log only: a thousand one-item runs need not each log every change. */
 	private trace(message: string): void {
-		for (const run of this.runs) run.bounds.trace?.(message);
+		for (const run of this.runs) if (run.bounds.trace) return run.bounds.trace(message);
 	}
 }
 
