@@ -349,6 +349,16 @@ describe("an MEP account's pace, shared by its runs (AccountPace, RunPace)", () 
 		expect(bGot).toBe(false);
 		await advance(20);
 		expect(bGot).toBe(true);
+		// A later 429, of a request sent after that pause, pauses the account again: every Retry-After holds.
+		await advance(5000);
+		let aGot = false;
+		(await b.acquire({ deadline: never })).release('rateLimited', 2000);
+		const aWait = a.acquire({ deadline: never }).then((permit) => ((aGot = true), permit));
+		await advance(1990);
+		expect(aGot).toBe(false);
+		await advance(20);
+		expect(aGot).toBe(true);
+		(await aWait).release('answered');
 		// The send rate after the 429 (MEP had accepted nothing in the last second) holds the next one back.
 		const gone = b.acquire({ deadline: never });
 		await flush();
