@@ -1,13 +1,14 @@
 // npm run bench: Subscription › Add User in a real n8n 2.41.1 beside n8n's HTTP Request node and a
 // plain HTTP client, against emulated MEPs: near and far (added latency), rate limited, queueing,
-// over HTTPS behind a delaying proxy, and several runs side by side; then the node's answer
-// handling alone (bench/parse.mjs) and the trigger on a large subscription (bench/trigger.mjs).
-// Prints tables and a Targets table; writes the chart. Figures, not pass/fail: it fails only if a
-// request is lost or doubled. See BENCHMARKS.md.
-//   npm run bench                       the full run (about 45 minutes on 2 cores)
+// over HTTPS behind a delaying proxy, several runs side by side, and a burst of one-item sign-ups
+// (bench/burst.mjs); then the node's answer handling alone (bench/parse.mjs) and the trigger on a
+// large subscription (bench/trigger.mjs). Prints tables and a Targets table; writes the chart.
+// Figures, not pass/fail: it fails only if a request is lost or doubled, or the sign-up burst
+// loses, doubles or fails a member with this node (after printing the tables). See BENCHMARKS.md.
+//   npm run bench                       the full run (about 65 minutes on 2 cores, 20 of them the sign-up burst)
 //   npm run bench -- --quick            small runs of every scenario, once (CI runs it)
-//   options: --scenarios "0:10000;20:10000;200:2000;rate:5000;wan:2000;queue:5000;together:5000"
-//            (a latency in ms, or rate, wan, queue, together : N) --repeats 3
+//   options: --scenarios "0:10000;20:10000;200:2000;rate:5000;wan:2000;queue:5000;together:5000;burst:1000"
+//            (a latency in ms, or rate, wan, queue, together, burst : N) --repeats 3
 //            --profile (CPU profile summaries) --no-parse --no-trigger --json <file> --chart <file.svg>
 //            --expression-engine legacy (n8n's N8N_EXPRESSION_ENGINE)
 import { execFileSync, spawn } from 'node:child_process';
@@ -17,16 +18,17 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createUserFolder, executeWorkflow, freePort, n8nEnv, n8nLogs, nodeOutput, packPackage, removeUserFolder, root, runN8n, startN8nServer, waitUntilLive } from '../e2e/harness.mjs';
+import { createUserFolder, executeWorkflow, freePort, n8nEnv, n8nLogs, nodeOutput, packPackage, publishWorkflowArgs, removeUserFolder, root, runN8n, startN8nServer, waitUntilLive } from '../e2e/harness.mjs';
 import { installN8n } from '../scripts/install-n8n.mjs';
+import { BURST_ROW_KEYS, BURST_ROWS, burstProblems, burstRow, burstTarget, printBurstTable, runBurst } from './burst.mjs';
 import { writeChart } from './chart.mjs';
 import { summariseProfile } from './profile.mjs';
-import { benchCredentials, label, MEPS, ROW_KEYS, SUBSCRIPTION, TARGET, TOGETHER_PATH, togetherWorkflow, workflow, workflowId } from './workflows.mjs';
+import { benchCredentials, BURST_WORKFLOWS, burstWorkflow, label, MEPS, ROW_KEYS, SUBSCRIPTION, TARGET, TOGETHER_PATH, togetherWorkflow, workflow, workflowId } from './workflows.mjs';
 
 const { values: options } = parseArgs({
 	options: {
 		// At 200 ms and over the WAN-like MEP only 2,000 items: the HTTP Request node would take minutes per run.
-		scenarios: { type: 'string', default: '0:10000;20:10000;200:2000;rate:5000;wan:2000;queue:5000;together:5000' },
+		scenarios: { type: 'string', default: '0:10000;20:10000;200:2000;rate:5000;wan:2000;queue:5000;together:5000;burst:1000' },
 		repeats: { type: 'string', default: '3' },
 		quick: { type: 'boolean', default: false },
 		profile: { type: 'boolean', default: false },
@@ -55,8 +57,10 @@ const KINDS = {
 	queue: () => ({ faults: [{ latencyMs: QUEUE.latencyMs, concurrency: QUEUE.concurrency }], target: 'emulator', rows: ['mepDefault', 'mepFixed200', 'httpRequest'] }),
 	wan: () => ({ faults: [], target: 'wan', rows: ['mepDefault', 'mepFixed100', 'mepFixed200', 'httpRequest'] }),
 	together: () => ({ faults: [{ latencyMs: RATE_LIMIT.latencyMs, rateLimit: { perSecond: RATE_LIMIT.perSecond } }], target: 'emulator', rows: ['together'] }),
+	// One-item executions at once; each row sets its own MEP (bench/burst.mjs).
+	burst: () => ({ faults: undefined, target: 'emulator', rows: BURST_ROW_KEYS }),
 };
-const QUICK = '0:200;rate:300;wan:100;queue:300;together:300';
+const QUICK = '0:200;rate:300;wan:100;queue:300;together:300;burst:200';
 
 /** [{ name, kind, latency?, n, faults, target, rows }] from "0:10000;rate:5000". */
 const scenarios = (options.quick ? QUICK : options.scenarios).split(';').map((part) => {
@@ -67,7 +71,7 @@ const scenarios = (options.quick ? QUICK : options.scenarios).split(';').map((pa
 	if (!KINDS[kind] || !Number.isInteger(n) || n < 1) throw new Error(`--scenarios: "${part}" is not <latency ms or ${Object.keys(KINDS).filter((k) => k !== 'latency').join(', ')}>:<N>`);
 	const scenario = { name: latency === undefined ? name : `${latency} ms`, kind, latency, n, ...KINDS[kind](latency) };
 	// Quick: the special scenarios with the default row only, to check the harness.
-	if (options.quick && kind !== 'latency' && kind !== 'together') scenario.rows = ['mepDefault'];
+	if (options.quick && kind !== 'latency' && kind !== 'together') scenario.rows = kind === 'burst' ? ['burstMep'] : ['mepDefault'];
 	return scenario;
 });
 const repeats = options.quick ? 1 : Number(options.repeats);
@@ -289,13 +293,21 @@ async function main() {
 				workflows.set(wf.id, wf);
 			}
 		}
-		if (scenarios.some((s) => s.kind === 'together')) workflows.set('together', togetherWorkflow());
+		const published = [];
+		if (scenarios.some((s) => s.kind === 'together')) {
+			workflows.set('together', togetherWorkflow());
+			published.push(togetherWorkflow().id);
+		}
+		const burstWorkflows = new Set(scenarios.filter((s) => s.kind === 'burst').flatMap((s) => s.rows.map((key) => BURST_ROWS[key].workflow)));
+		for (const which of burstWorkflows) {
+			workflows.set(`burst-${which}`, burstWorkflow(which, emulators.emulator.baseUrl));
+			published.push(BURST_WORKFLOWS[which].id);
+		}
 		writeFileSync(path.join(tmp, 'workflows.json'), JSON.stringify([...workflows.values()]));
-		const togetherId = togetherWorkflow().id;
 		for (const args of [
 			['import:credentials', `--input=${path.join(tmp, 'credentials.json')}`],
 			['import:workflow', `--input=${path.join(tmp, 'workflows.json')}`],
-			...(workflows.has('together') ? [['publish:workflow', `--id=${togetherId}`]] : []),
+			...published.map(publishWorkflowArgs),
 		]) {
 			const result = await runN8n(args, env);
 			if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
@@ -307,7 +319,18 @@ async function main() {
 			for (const scenario of scenarios) {
 				const emulator = emulators[scenario.target];
 				for (const key of scenario.rows) {
-					log(`round ${round}/${repeats}, ${scenario.name}, N = ${scenario.n}: ${key === 'together' ? `${TOGETHER_RUNS} runs side by side` : key === 'plainClient' ? PLAIN_LABEL : label(key)}…`);
+					if (scenario.kind === 'burst' && round > 1 && BURST_ROWS[key].firstRoundOnly) continue;
+					const rowName = key === 'together' ? `${TOGETHER_RUNS} runs side by side` : key === 'plainClient' ? PLAIN_LABEL : scenario.kind === 'burst' ? BURST_ROWS[key].label : label(key);
+					log(`round ${round}/${repeats}, ${scenario.name}, N = ${scenario.n}: ${rowName}…`);
+					if (scenario.kind === 'burst') {
+						const result = await runBurst(key, scenario.n, { env, emulator, watchPeakRss, log });
+						const { fatal, lost } = burstProblems(key, scenario.n, result);
+						if (fatal.length) throw new Error(`burst, ${key}, N = ${scenario.n}: ${fatal.join('; ')}: ${JSON.stringify(result)}`);
+						// Reported after the tables, so that the run's figures show what was lost.
+						if (lost.length) burstLosses.push(`sign-up burst, round ${round}, ${BURST_ROWS[key].label}, N = ${scenario.n}: ${lost.join('; ')}`);
+						(samples[`${scenario.name}/${key}`] ??= []).push(result);
+						continue;
+					}
 					let result;
 					if (key === 'together') result = await runTogether(scenario.n, env, emulator);
 					else {
@@ -324,8 +347,12 @@ async function main() {
 			}
 		}
 
-		const report = { machine: machine(), n8n: '2.41.1', expressionEngine: options['expression-engine'] ?? 'vm (default)', repeats, tables: [] };
+		const report = { machine: machine(), n8n: '2.41.1', expressionEngine: options['expression-engine'] ?? 'vm (default)', repeats, tables: [], burstLosses };
 		for (const scenario of scenarios) {
+			if (scenario.kind === 'burst') {
+				report.tables.push({ scenario: scenario.name, kind: scenario.kind, n: scenario.n, rows: scenario.rows.map((key) => burstRow(key, scenario.n, samples[`${scenario.name}/${key}`])) });
+				continue;
+			}
 			const rows = scenario.rows.map((key) => {
 				const runs = samples[`${scenario.name}/${key}`];
 				const items = key === 'together' ? TOGETHER_RUNS * scenario.n : scenario.n;
@@ -392,6 +419,7 @@ async function main() {
 		writeFileSync(options.json, JSON.stringify(report, null, 2));
 		log(`Figures saved in ${path.relative(process.cwd(), options.json)}`);
 		if (writeChart(report, options.chart)) log(`Chart saved in ${path.relative(process.cwd(), options.chart)}`);
+		if (burstLosses.length) throw new Error(`OpenMarket MEP lost, doubled or failed members in the sign-up burst:\n${burstLosses.join('\n')}`);
 	} finally {
 		for (const emulator of Object.values(emulators)) emulator.stop();
 		removeFiles();
@@ -399,6 +427,9 @@ async function main() {
 }
 
 const PLAIN_LABEL = 'plain keep-alive HTTP client, 50 at a time (floor)';
+
+/** The sign-up burst's runs where this node lost, doubled or failed a member: the bench fails on them once the tables are out. */
+const burstLosses = [];
 
 /** Every run must have added exactly its items, each once: 429s (MEP did nothing) aside, one request per item. */
 function checkNothingLostOrDoubled(scenario, key, result) {
@@ -432,6 +463,10 @@ function printTables(report) {
 	console.log(`\nMachine: ${report.machine}. n8n expression engine: ${report.expressionEngine}. Each figure from ${report.repeats} interleaved run(s).`);
 	console.log('Node time: the node\'s own execution time in n8n\'s run data (the plain client: its loop; runs side by side: from the first start to the last end). Ratio: median items/s ÷ the HTTP Request node\'s. Sending: items/s from the node\'s first request to its last answer (its summary line in n8n\'s log); before that n8n reads and checks the items. In flight: at MEP (the emulator\'s count of requests received and not yet answered), peak and median while any were. Limit: the node\'s in-flight limit, start → peak → end, per run.\n');
 	for (const table of report.tables) {
+		if (table.kind === 'burst') {
+			printBurstTable(table, { fmt, pct });
+			continue;
+		}
 		const { n, rows } = table;
 		console.log(`### N = ${fmt(n)} items${table.kind === 'together' ? ' per run' : ''}, ${SCENARIO_TITLES[table.kind](table)}\n`);
 		console.log('| Row | Node time min / median (ms) | Items/s best / median | Sending items/s (median) | × HTTP Request | In flight at MEP: peak / median | Connections | 429s | Peak RSS (MiB) | Requests seen | Limit |');
@@ -522,6 +557,9 @@ function printTargets(report) {
 		target(`${TOGETHER_RUNS} runs of ${fmt(together.n)} side by side, rate-limited MEP: together ≥ 85% of ${RATE_LIMIT.perSecond} items/s while sending`, capped(r, RATE_LIMIT.perSecond), r.sendingItemsPerSecondMedian >= 0.85 * RATE_LIMIT.perSecond);
 		target(`${TOGETHER_RUNS} runs side by side: none starved (each ≥ 20% of the total)`, `slowest run ${pct(r.smallestShare)} of the total`, r.smallestShare >= 0.2);
 	}
+	const burst = report.tables.find((t) => t.kind === 'burst');
+	const burstLine = burst && burstTarget(burst, { fmt, pct });
+	if (burstLine) targets.push(burstLine);
 	for (const t of report.tables) {
 		const http = row(t, 'httpRequest');
 		if (!http) continue;
@@ -529,7 +567,11 @@ function printTargets(report) {
 		const worst = mep.reduce((a, b) => (b.peakRssMiB > a.peakRssMiB ? b : a));
 		target(`N = ${fmt(t.n)}, ${t.scenario}: every MEP row's peak RSS ≤ the HTTP Request node's (${http.peakRssMiB} MiB)`, `highest ${worst.peakRssMiB} MiB (${worst.row})`, worst.peakRssMiB <= http.peakRssMiB);
 	}
-	target('Nothing lost or doubled in any run (checked run by run: members, items out, requests MEP acted on)', 'all runs', true);
+	target(
+		`Nothing lost or doubled in any run (checked run by run: members, items out or failed executions, requests MEP acted on${burst ? "; in the sign-up burst the HTTP Request node's losses are its figures" : ''})`,
+		report.burstLosses.length ? report.burstLosses.join('; ') : 'all runs',
+		report.burstLosses.length === 0,
+	);
 	if (report.parse) {
 		const { getUsers } = report.parse;
 		const added = getUsers.peakRssMiB - getUsers.baselineRssMiB;

@@ -2,7 +2,8 @@
 // target node named "Add User": the OpenMarket MEP node (default settings, which adapt to MEP; the
 // recommended bulk settings; a fixed 100 or 200 in flight) or n8n's HTTP Request node making the
 // same calls. Each row is built for an MEP: the emulator over HTTP, or (the WAN-like scenario)
-// over HTTPS behind a proxy that delays it, with its own credential.
+// over HTTPS behind a proxy that delays it, with its own credential. Also the webhook workflows of
+// runs side by side and of the sign-up burst (one execution per person).
 import { CREDENTIAL, mepWorkflow, webhookTrigger, workflowWith } from '../e2e/workflows.mjs';
 
 export const SUBSCRIPTION = 'B2C3D4E5F6A1'; // the demo seed's "Weekly Deals", empty at start
@@ -47,35 +48,38 @@ const ROWS = {
 	httpRequest: {
 		label: `HTTP Request node ${HTTP_REQUEST_VERSION}, default options`,
 		code: 'HttpRq',
-		build: (id, n, target, baseUrl) =>
-			workflowWith(
-				id,
-				`Bench: HTTP Request, ${n}`,
-				{
-					name: TARGET,
-					type: 'n8n-nodes-base.httpRequest',
-					typeVersion: HTTP_REQUEST_VERSION,
-					// As n8n advises: the password in a Query Auth credential, not in the parameters.
-					parameters: {
-						url: `${baseUrl}/subscriptionapi/adduser`,
-						authentication: 'genericCredentialType',
-						genericAuthType: 'httpQueryAuth',
-						sendQuery: true,
-						queryParameters: {
-							parameters: [
-								{ name: 'username', value: 'demo' },
-								{ name: 'subscription', value: SUBSCRIPTION },
-								{ name: 'msisdn', value: '={{ $json.phone }}' },
-							],
-						},
-						options: { ...target.httpOptions },
-					},
-					credentials: { httpQueryAuth: HTTP_QUERY_CREDENTIAL },
-				},
-				{ items: items(n) },
-			),
+		build: (id, n, target, baseUrl) => workflowWith(id, `Bench: HTTP Request, ${n}`, httpRequestNode(baseUrl, '={{ $json.phone }}', target.httpOptions), { items: items(n) }),
 	},
 };
+
+/**
+ * n8n's HTTP Request node making the node's Add User call: `GET …/subscriptionapi/adduser` with
+ * the login and the number as query parameters, the password in a Query Auth credential, as n8n
+ * advises (not in the parameters). `settings`: the node's own settings (Retry On Fail…).
+ */
+function httpRequestNode(baseUrl, msisdn, options = {}, settings = {}) {
+	return {
+		name: TARGET,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: HTTP_REQUEST_VERSION,
+		parameters: {
+			url: `${baseUrl}/subscriptionapi/adduser`,
+			authentication: 'genericCredentialType',
+			genericAuthType: 'httpQueryAuth',
+			sendQuery: true,
+			queryParameters: {
+				parameters: [
+					{ name: 'username', value: 'demo' },
+					{ name: 'subscription', value: SUBSCRIPTION },
+					{ name: 'msisdn', value: msisdn },
+				],
+			},
+			options: { ...options },
+		},
+		credentials: { httpQueryAuth: HTTP_QUERY_CREDENTIAL },
+		...settings,
+	};
+}
 
 export const ROW_KEYS = Object.keys(ROWS);
 
@@ -105,6 +109,28 @@ export function togetherWorkflow() {
 		nodeName: TARGET,
 		trigger: { ...trigger, name: 'Start' },
 	});
+}
+
+/**
+ * The sign-up burst (bench/burst.mjs): one execution per person, as a sign-up form or a CRM's
+ * webhook per contact makes them. A production webhook (POST { phone }) answered at once, before
+ * the execution runs (as a form thanks the person), then one Add User of that number. The
+ * OpenMarket MEP node with default settings; n8n's HTTP Request node making the same call with
+ * its own Retry On Fail as users turn it on: the most tries n8n allows (5), 1,000 ms apart (the
+ * setting's default wait).
+ */
+export const BURST_WORKFLOWS = {
+	mep: { id: 'benchBurstMep001', path: 'bench-burst-mep' },
+	httpRequest: { id: 'benchBurstHttp01', path: 'bench-burst-http-request' },
+};
+export const HTTP_RETRY_ON_FAIL = { retryOnFail: true, maxTries: 5, waitBetweenTries: 1000 };
+
+export function burstWorkflow(which, baseUrl) {
+	const { id, path } = BURST_WORKFLOWS[which];
+	const trigger = { ...webhookTrigger(path), name: 'Start' };
+	const msisdn = '={{ $json.body.phone }}';
+	if (which === 'mep') return mepWorkflow(id, 'Bench: sign-up burst, OpenMarket MEP', { ...mepParameters, msisdn }, { nodeName: TARGET, trigger });
+	return workflowWith(id, 'Bench: sign-up burst, HTTP Request', httpRequestNode(baseUrl, msisdn, {}, HTTP_RETRY_ON_FAIL), { trigger });
 }
 
 /** The credentials: OpenMarket MEP for the emulator and for the WAN-like MEP, and the HTTP Request node's Query Auth. */

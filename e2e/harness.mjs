@@ -375,3 +375,169 @@ export function databaseFiles(userFolder) {
 		.filter((name) => name.startsWith('database.sqlite'))
 		.map((name) => path.join(dir, name));
 }
+
+/**
+ * The rows of one SQL query on a user folder's n8n database (SQLite), as objects. Read with the
+ * Node 24 n8n runs on (node:sqlite; the tests' own Node may lack it), read-only, beside the
+ * running n8n.
+ */
+export function queryDatabase(userFolder, sql) {
+	const script = [
+		"const { DatabaseSync } = require('node:sqlite');",
+		'const db = new DatabaseSync(process.argv[1], { readOnly: true, timeout: 10000 });',
+		'process.stdout.write(JSON.stringify(db.prepare(process.argv[2]).all()));',
+		'db.close();',
+	].join(' ');
+	const database = path.join(userFolder, '.n8n/database.sqlite');
+	return JSON.parse(execFileSync(path.join(n8n.nodeBin, 'node'), ['--no-warnings', '-e', script, database, sql], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+}
+
+/**
+ * Submits a published n8n form as its page does in a browser: one multipart POST to the form's own
+ * URL of the form's fields, named field-0, field-1, … in the form's order (n8n's form-trigger page
+ * posts `new FormData()` of its inputs). Answers { status, body }.
+ */
+export async function submitForm(url, values, { timeoutMs = 180_000 } = {}) {
+	const form = new FormData();
+	values.forEach((value, i) => form.append(`field-${i}`, value));
+	const response = await fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(timeoutMs) });
+	return { status: response.status, body: await response.text() };
+}
+
+/** The MEP route a sign-up adds its person with. */
+const ADD_USER_ROUTE = '/subscriptionapi/adduser';
+
+/**
+ * A sign-up burst (issue 22): `people` submit the published form at `formUrl` at once, all POSTs
+ * sent together as their browsers would, while the emulator takes at most `perSecond` Add User
+ * requests a second (more are answered 429, Retry-After 1 s); then waits until n8n has run an
+ * execution for each person and every one has ended. `executions()` reads the form workflow's
+ * executions from n8n's database ([{ id, status }]; the emulator is reset first, earlier
+ * executions are left out), `failureOf(id)` a failed one's error; `numberOf(i)` is the i-th
+ * person's { typed, stored } mobile number. Prints the figures and records them as `name`
+ * (recordResult); answers { figures, outcome, runs (the burst's executions) }. `outcome` equals
+ * `everyoneAddedOnce(people)` when the form accepted every submission, every execution ended in
+ * success and every person is a member of `subscription`, added by exactly one request MEP
+ * carried out.
+ */
+export async function signUpBurst({ name, mode, emulator, formUrl, executions, failureOf, subscription, people, perSecond, numberOf, timeoutMs = 360_000 }) {
+	const numbers = Array.from({ length: people }, (_, i) => numberOf(i).stored);
+	emulator.reset();
+	emulator.setFaults({ rules: [{ route: ADD_USER_ROUTE, rateLimit: { perSecond } }] });
+	const before = new Set((await executions()).map((e) => String(e.id)));
+	const started = Date.now();
+	let statuses;
+	const formRefusals = {};
+	let runs;
+	let submitSeconds;
+	let doneSeconds;
+	try {
+		const answers = await Promise.all(
+			Array.from({ length: people }, (_, i) => submitForm(formUrl, [`Subscriber ${i}`, numberOf(i).typed]).catch((error) => ({ status: String(error.cause?.code ?? error.name) }))),
+		);
+		statuses = answers.map((answer) => answer.status);
+		submitSeconds = (Date.now() - started) / 1000;
+		for (const { status, body } of answers.filter((answer) => answer.status !== 200)) {
+			const refusal = `${status}: ${String(body ?? '').slice(0, 200)}`;
+			formRefusals[refusal] = (formRefusals[refusal] ?? 0) + 1;
+		}
+		// An execution for every submission the form accepted (a refused one may have none), all ended.
+		const accepted = statuses.filter((status) => status === 200).length;
+		const fresh = async () => (await executions()).filter((e) => !before.has(String(e.id)));
+		const ended = (list) => list.length >= accepted && list.every((e) => !['new', 'running', 'waiting'].includes(e.status));
+		runs = await eventually(fresh, ended, timeoutMs - (Date.now() - started));
+		doneSeconds = (Date.now() - started) / 1000;
+		if (accepted < people && ended(runs)) {
+			// Refused submissions: a moment for any execution they did start to show.
+			await new Promise((resolve) => setTimeout(resolve, 5000));
+			runs = await eventually(fresh, ended, 60_000);
+		}
+	} finally {
+		emulator.clearFaults();
+	}
+	const timedOut = !runs.every((e) => !['new', 'running', 'waiting'].includes(e.status)) || runs.length < statuses.filter((status) => status === 200).length;
+	const failed = runs.filter((e) => e.status !== 'success');
+	const failureReasons = {};
+	for (const { id, status } of failed.slice(0, 50)) {
+		const reason = `${status}: ${['new', 'running', 'waiting'].includes(status) ? 'not ended' : failureOf(id).slice(0, 240)}`;
+		failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
+	}
+	const members = emulator.state().subscriptions.find((s) => s.id === subscription).members.map((m) => m.msisdn);
+	// The Add User requests MEP carried out (answered 200), per number: one each.
+	const carriedOut = new Map();
+	for (const request of emulator.requests()) {
+		if (request.path !== ADD_USER_ROUTE || request.status !== 200) continue;
+		const msisdn = new URLSearchParams(request.query).get('msisdn');
+		carriedOut.set(msisdn, (carriedOut.get(msisdn) ?? 0) + 1);
+	}
+	const stats = emulator.stats();
+	const requests = stats.requests.byRoute[ADD_USER_ROUTE] ?? 0;
+	const added = numbers.filter((msisdn) => members.includes(msisdn));
+	const figures = {
+		mode,
+		people,
+		addUserPerSecond: perSecond,
+		formAnswered200: statuses.filter((status) => status === 200).length,
+		formRefusals,
+		executions: runs.length,
+		failedExecutions: failed.length,
+		membersAdded: added.length,
+		addUserRequests: requests,
+		answered429: stats.rateLimited,
+		share429: requests ? Number((stats.rateLimited / requests).toFixed(3)) : 0,
+		submitSeconds,
+		doneSeconds,
+		timedOut,
+		failureReasons,
+	};
+	recordResult(name, figures);
+	process.stdout.write(
+		`\n  n8n ${n8n.version} (${mode}): ${people} sign-ups at once, Add User limited to ${perSecond}/s: ${added.length} added, ${failed.length} of ${runs.length} executions failed` +
+			`${timedOut ? ' (not all ended in time)' : ''}; ${requests} Add User requests, ${stats.rateLimited} answered 429 (${(figures.share429 * 100).toFixed(1)}%); ` +
+			`the form answered everyone in ${submitSeconds.toFixed(1)} s, the last execution ended within ${doneSeconds.toFixed(1)} s of the first POST\n` +
+			(failed.length ? `  why (the first 50 failed): ${JSON.stringify(failureReasons)}\n` : '') +
+			(Object.keys(formRefusals).length ? `  the form refused: ${JSON.stringify(formRefusals)}\n` : ''),
+	);
+	const outcome = {
+		formAnswers: countBy(statuses),
+		formRefusals,
+		executions: runs.length,
+		allEnded: !timedOut,
+		failedExecutions: failed.length,
+		failureReasons,
+		membersLost: people - added.length,
+		// Numbers MEP added by more than one request, and members listed twice.
+		addedTwice: [...carriedOut].filter(([, n]) => n > 1).map(([msisdn, n]) => `${msisdn} ×${n}`),
+		listedTwice: members.filter((msisdn, i) => members.indexOf(msisdn) !== i),
+		// Members that no request MEP carried out added (a request log that overflowed).
+		addedUnseen: added.filter((msisdn) => !carriedOut.has(msisdn)).length,
+	};
+	return { figures, outcome, runs };
+}
+
+/** The outcome of a sign-up burst where every one of `people` was added once and nothing failed. */
+export const everyoneAddedOnce = (people) => ({
+	formAnswers: { 200: people },
+	formRefusals: {},
+	executions: people,
+	allEnded: true,
+	failedExecutions: 0,
+	failureReasons: {},
+	membersLost: 0,
+	addedTwice: [],
+	listedTwice: [],
+	addedUnseen: 0,
+});
+
+function countBy(values) {
+	const counts = {};
+	for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+	return counts;
+}
+
+/** Writes a test's figures to test-results/e2e/<name>-<line>.json (git-ignored) for the notes. */
+export function recordResult(name, figures) {
+	const dir = path.join(root, 'test-results/e2e');
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(path.join(dir, `${name}-${n8n.line}.json`), `${JSON.stringify({ n8n: n8n.version, at: new Date().toISOString(), ...figures }, null, 2)}\n`);
+}

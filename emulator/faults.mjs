@@ -54,6 +54,7 @@ function validate(spec) {
 		if (rule.route !== undefined && (typeof rule.route !== 'string' || (rule.route !== '*' && !rule.route.startsWith('/')))) {
 			fail(`rules[${i}].route must be "*" or a path such as /subscriptionapi/adduser`);
 		}
+		if (rule.login !== undefined && !(typeof rule.login === 'string' && rule.login !== '')) fail(`rules[${i}].login must be an MEP username such as "demo"`);
 		if (rule.fault !== undefined && !FAULTS.includes(rule.fault)) fail(`unknown fault "${rule.fault}"; one of ${FAULTS.join(', ')}`);
 		if (rule.probability !== undefined && !(typeof rule.probability === 'number' && rule.probability >= 0 && rule.probability <= 1)) {
 			fail(`rules[${i}].probability must be 0..1`);
@@ -125,7 +126,9 @@ export class FaultPlan {
 
 	/**
 	 * What to do with a request to `route`: { delayMs, queues, rateLimited?: { retryAfter }, fault? }.
-	 * Every matching rule adds its latency; a rule with `concurrency` adds its queue, whose slot the
+	 * A rule matches the request's route (unless it has none or "*") and, with `login`, only the
+	 * requests of that MEP username (`login`: the request's username, cmx2api's `username`
+	 * parameter or Invoke Service's Basic user). Every matching rule adds its latency; a rule with `concurrency` adds its queue, whose slot the
 	 * request holds while it is served (its latency included); a rate limit exceeded wins over
 	 * faults; otherwise the first fault that fires (and still has `count` left; a `transient` one
 	 * only on a request it has not faulted before, `request` being its method and URL) wins. Every
@@ -133,11 +136,12 @@ export class FaultPlan {
 	 * seed and the same sequence of routes replay the same decisions even when a rate limit
 	 * (wall-clock) intervenes.
 	 */
-	decide(route, request = '') {
+	decide(route, request = '', login = undefined) {
 		const decision = { delayMs: 0, queues: [] };
 		const fired = [];
 		this.spec.rules.forEach((rule, index) => {
 			if (rule.route !== undefined && rule.route !== '*' && rule.route !== route) return;
+			if (rule.login !== undefined && rule.login !== login) return;
 			decision.delayMs += (rule.latencyMs ?? 0) + (rule.jitterMs ? Math.floor(this.random() * rule.jitterMs) : 0);
 			if (this.queues[index]) decision.queues.push(this.queues[index]);
 			if (rule.rateLimit) {

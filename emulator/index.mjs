@@ -48,6 +48,15 @@ export function redactQuery(raw) {
 		.join('&');
 }
 
+/** The MEP username a request logs in with, for fault rules with `login`: Invoke Service's Basic user, else cmx2api's `username` parameter. */
+function loginOf(req, url, invoke) {
+	if (!invoke) return url.searchParams.get('username') ?? undefined;
+	const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+	if (!basic) return undefined;
+	const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+	return decoded.includes(':') ? decoded.slice(0, decoded.indexOf(':')) : undefined;
+}
+
 function safeDecode(text) {
 	try {
 		return decodeURIComponent(text);
@@ -193,7 +202,7 @@ export async function startEmulator(options = {}) {
 			if (!route) return sendText(res, REJECTIONS.notFound.status, REJECTIONS.notFound.text());
 
 			// Faults are decided before the route runs, so a faulted request never changes the state.
-			const decision = faults.decide(route, `${req.method} ${req.url}`);
+			const decision = faults.decide(route, `${req.method} ${req.url}`, loginOf(req, url, invoke));
 			// A queueing MEP: wait for a slot of each such rule, and hold it until answered.
 			for (const queue of decision.queues) {
 				const leave = await queue.enter();

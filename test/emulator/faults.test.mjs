@@ -111,6 +111,45 @@ describe('rate limit', () => {
 	});
 });
 
+describe('rules for one login', () => {
+	const SUBS_ONLY = { username: 'subsonly', password: 'Subs-Pa55' };
+	const DEALS = ['/subscriptionapi/adduser', { subscription: 'B2C3D4E5F6A1', msisdn: '447700900765' }];
+
+	test('a rate limit per login: each account has its own window, and another login is not limited', async () => {
+		emulator.setFaults({
+			rules: [
+				{ route: DEALS[0], login: 'demo', rateLimit: { perSecond: 2 } },
+				{ route: DEALS[0], login: 'subsonly', rateLimit: { perSecond: 2 } },
+			],
+		});
+		// Within one wall-clock second where possible: start right after a second begins.
+		await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+		const demo = [];
+		const subsOnly = [];
+		for (let i = 0; i < 3; i++) {
+			demo.push((await mep(emulator, ...DEALS)).status);
+			subsOnly.push((await mep(emulator, ...DEALS, SUBS_ONLY)).status);
+		}
+		expect(demo).toEqual([200, 200, 429]);
+		expect(subsOnly).toEqual([200, 200, 429]);
+		// viewer matches neither rule (refused for its roles, never limited)
+		for (let i = 0; i < 3; i++) expect((await mep(emulator, ...DEALS, { username: 'viewer', password: 'Viewer-Pa55' })).status).toBe(403);
+		expect(emulator.stats().rateLimited).toBe(2);
+	});
+
+	test('a fault with a login hits only that login\'s requests, Invoke Service\'s Basic user included', async () => {
+		emulator.setFaults({ rules: [{ login: 'subsonly', fault: 'status429', retryAfter: 3 }] });
+		expect((await mep(emulator, ...DEALS)).status).toBe(200);
+		const limited = await mep(emulator, ...DEALS, SUBS_ONLY);
+		expect(limited.status).toBe(429);
+		expect(limited.headers['retry-after']).toBe('3');
+		expect((await invoke()).status).toBe(202); // Basic demo
+		emulator.setFaults({ rules: [{ login: 'demo', fault: 'status503' }] });
+		expect((await invoke()).status).toBe(503);
+		expect((await mep(emulator, ...DEALS, SUBS_ONLY)).status).toBe(200);
+	});
+});
+
 describe('a queueing MEP (concurrency)', () => {
 	test('serves only C at a time: the rest wait in order, latency grows, nothing is refused', async () => {
 		emulator.setFaults({ rules: [{ latencyMs: 100, concurrency: 2 }] });
@@ -376,6 +415,8 @@ describe('fault spec validation', () => {
 		[{ rules: [{ transient: true }] }, /transient needs a fault/],
 		[{ rules: [{ fault: 'status500', retryAfter: 2 }] }, /retryAfter \(whole seconds\) goes with the status429 fault/],
 		[{ rules: [{ rateLimit: { perSecond: 1, retryAfter: 'soon' } }] }, /retryAfter must be true, false or whole seconds/],
+		[{ rules: [{ login: '', rateLimit: { perSecond: 1 } }] }, /login must be an MEP username/],
+		[{ rules: [{ login: 7, fault: 'status500' }] }, /login must be an MEP username/],
 	])('refuses %j over HTTP (400) and keeps the current rules', async (spec, message) => {
 		emulator.setFaults({ rules: [{ route: ADD[0], fault: 'status503' }] });
 		const response = await request(`${emulator.adminUrl}/faults`, { method: 'POST', body: JSON.stringify(spec) });

@@ -15,8 +15,8 @@ process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
 const require = createRequire(import.meta.url);
 require('reflect-metadata');
 const { Workflow, NodeHelpers, ICredentialsHelper, isExpression } = require('n8n-workflow');
-const { WorkflowExecute, ExecutionLifecycleHooks, DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode, PollContext, PollTriggerExecutor } = require('n8n-core');
 const { AsyncLocalStorage } = require('node:async_hooks');
+const { WorkflowExecute, ExecutionLifecycleHooks, DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode, PollContext, PollTriggerExecutor } = require('n8n-core');
 const { isDeepStrictEqual } = require('node:util');
 
 /**
@@ -27,6 +27,8 @@ const { isDeepStrictEqual } = require('node:util');
 export const n8nLog = [];
 let Container;
 export const logListeners = new Set();
+/** The execution (runNode's executionId) whose code is running, so that concurrent runs each get their own log lines. */
+const executionContext = new AsyncLocalStorage();
 {
 	// n8n-core's own copies of @n8n/di and @n8n/backend-common, not the top-level ones.
 	const fromCore = createRequire(require.resolve('n8n-core'));
@@ -36,7 +38,8 @@ export const logListeners = new Set();
 	for (const level of ['error', 'warn', 'info', 'debug']) {
 		const log = logger[level].bind(logger);
 		logger[level] = (message, metadata = {}) => {
-			const line = { level, message, metadata };
+			const executionId = executionContext.getStore();
+			const line = { level, message, metadata, ...(executionId === undefined ? {} : { executionId }) };
 			n8nLog.push(line);
 			for (const listener of logListeners) listener(line);
 			return log(message, metadata);
@@ -120,9 +123,9 @@ class NodeTypes {
 	}
 }
 
-function baseAdditionalData(credentials) {
+function baseAdditionalData(credentials, executionId = '1') {
 	return {
-		executionId: '1',
+		executionId,
 		credentialsHelper: new CredentialsHelper(credentials),
 		restApiUrl: 'http://127.0.0.1/rest',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',
@@ -140,12 +143,19 @@ function baseAdditionalData(credentials) {
 	};
 }
 
+let executions = 0;
+
 /**
- * Executes one OpenMarket MEP node on `items`.
+ * Executes one OpenMarket MEP node on `items`, as one n8n execution with an ID of its own: runs
+ * may overlap, as n8n's executions do in one process.
  * Returns { items (main output), errorItems (error output), error (a thrown node error), run,
- * logs (what n8n's logger was given meanwhile) }. `cancelAfterMs`: cancel the execution then.
+ * logs (what n8n's logger was given meanwhile, less what other overlapping runs logged),
+ * executionId }. `cancelAfterMs`: cancel the execution then. `credential`: the ID and name of the
+ * n8n credential the node uses (its data is `credentials`), default { id: '1', name: 'MEP' }.
  */
-export async function runNode({ parameters, items = [{ json: {} }], credentials, onError, settings = {}, type = nodeType, cancelAfterMs, staticData, name = 'OpenMarket MEP' }) {
+export async function runNode({ parameters, items = [{ json: {} }], credentials, onError, settings = {}, type = nodeType, cancelAfterMs, staticData, name = 'OpenMarket MEP', credential = { id: '1', name: 'MEP' } }) {
+	executions += 1;
+	const executionId = String(executions);
 	const node = {
 		id: 'mep-node',
 		name,
@@ -153,7 +163,7 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'MEP' } },
+		credentials: { [CREDENTIAL_TYPE]: { ...credential } },
 		...(onError ? { onError } : {}),
 	};
 	const workflow = new Workflow({
@@ -165,12 +175,12 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 		settings: { timezone: 'Europe/Berlin', ...settings },
 		staticData,
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'test', nodes: [node], connections: {} });
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'test', nodes: [node], connections: {} });
 	let finished;
 	const done = new Promise((resolve) => (finished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
 	const additionalData = {
-		...baseAdditionalData(credentials),
+		...baseAdditionalData(credentials, executionId),
 		hooks,
 	};
 	const runExecutionData = {
@@ -185,13 +195,15 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 		},
 	};
 	const logFrom = n8nLog.length;
+	// This run's lines, and those logged outside any run (not another overlapping run's).
+	const logs = () => n8nLog.slice(logFrom).filter((line) => line.executionId === undefined || line.executionId === executionId);
 	try {
-		const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+		const execution = executionContext.run(executionId, () => new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow));
 		// As n8n cancels an execution (the editor's Stop, a timeout): its PCancelable aborts the run's signal.
 		const cancelTimer = cancelAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), cancelAfterMs);
 		await execution.finally(() => clearTimeout(cancelTimer));
 	} catch (error) {
-		return { run: undefined, items: [], errorItems: [], error, logs: n8nLog.slice(logFrom) }; // e.g. WorkflowHasIssuesError: refused before running
+		return { run: undefined, items: [], errorItems: [], error, logs: logs(), executionId }; // e.g. WorkflowHasIssuesError: refused before running
 	}
 	const run = await done;
 	const task = run.data.resultData.runData[node.name]?.[0];
@@ -201,8 +213,9 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 		items: outputs[0] ?? [],
 		errorItems: outputs[1] ?? [],
 		error: run.data.resultData.error,
-		logs: n8nLog.slice(logFrom),
+		logs: logs(),
 		staticData: workflow.staticData,
+		executionId,
 	};
 }
 

@@ -405,3 +405,46 @@ describe("an MEP account's pace, shared by its runs (AccountPace, RunPace)", () 
 		expect(accountPaceCount()).toBe(1);
 	});
 });
+
+describe('the account pace: retries and a steady limit', () => {
+	test('a retry goes before the first tries of every run, not at the back of the turns', async () => {
+		let now = 0;
+		let wake;
+		const pace = new AccountPace('http://mep retry', () => now, () => new Promise((resolve) => (wake = resolve)));
+		const runs = [0, 1, 2, 3].map(() => pace.join({ ceiling: 5, adaptive: false, items: 2 }));
+		// A 429 with Retry-After pauses the account while the waits line up.
+		(await runs[0].acquire({ deadline: Number.POSITIVE_INFINITY })).release('rateLimited', 1000);
+		const order = [];
+		const firsts = runs.slice(0, 3).map((run, i) => run.acquire({ deadline: Number.POSITIVE_INFINITY }).then((p) => (order.push(`first${i}`), p)));
+		const retry = runs[3].acquire({ retry: true, deadline: Number.POSITIVE_INFINITY }).then((p) => (order.push('retry'), p));
+		now = 1000;
+		wake();
+		await retry;
+		expect(order).toEqual(['retry']); // the one request the rate let go after the pause
+		for (const run of runs) run.leave();
+		expect(await Promise.all(firsts)).toEqual([undefined, undefined, undefined]);
+	});
+
+	test('cuts at a steady limit make the climb back past it ever slower', () => {
+		const rate = new SendRate();
+		const climbAt = (from, seconds) => {
+			rate.answered(from + seconds * 1000, from + seconds * 1000 - 20, 'answered');
+			return rate.rate;
+		};
+		let t = 0;
+		const cut = () => {
+			for (let i = 0; i < 100; i += 1) rate.answered(t + i * 10, t + i * 10 - 20, 'answered'); // 100 accepted in a second
+			t += 1000;
+			rate.answered(t, t - 20, 'rateLimited', 1000);
+		};
+		cut();
+		const firstClimb = climbAt(t, 12) - 100;
+		t += 20_000;
+		cut();
+		t += 20_000;
+		cut();
+		const thirdClimb = climbAt(t, 12) - 100;
+		expect(firstClimb).toBeGreaterThan(0); // past the limit 12 s after the first cut…
+		expect(thirdClimb).toBeLessThan(0); // …still under it 12 s after the third at the same rate
+	});
+});

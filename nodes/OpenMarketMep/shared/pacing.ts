@@ -310,6 +310,9 @@ export class SendRate {
 
 	private maxRate = 0;
 
+	/** The CUBIC constant now: each cut at about the rate of the one before divides it by 8 (to a 64th), so a steady limit is probed ever more rarely. */
+	private cubicScale: number = PACING.rateCubicScale;
+
 	private lastThrottleAt = 0;
 
 	private lastCutAt = Number.NEGATIVE_INFINITY;
@@ -350,7 +353,11 @@ export class SendRate {
 			const first = this.rate === undefined;
 			this.lastCutAt = now;
 			this.lastThrottleAt = now;
-			this.maxRate = Math.max(1, this.accepted.reduce((sum, count) => sum + count, 0));
+			const accepted = Math.max(1, this.accepted.reduce((sum, count) => sum + count, 0));
+			// MEP's limit held where it was: every probe past it costs a Retry-After pause, so probe later.
+			const steady = !first && Math.abs(accepted - this.maxRate) <= Math.max(1, this.maxRate * 0.1);
+			this.cubicScale = steady ? Math.max(PACING.rateCubicScale / 64, this.cubicScale / 8) : PACING.rateCubicScale;
+			this.maxRate = accepted;
 			this.refill(now);
 			this.rate = this.maxRate * PACING.rateBeta;
 			// MEP's Retry-After holds for every request to the account; without one, the first 429 pauses a little.
@@ -367,8 +374,8 @@ export class SendRate {
 		if (this.rate === undefined) return;
 		this.refill(now);
 		const seconds = (now - this.lastThrottleAt) / 1000;
-		const k = Math.cbrt((this.maxRate * (1 - PACING.rateBeta)) / PACING.rateCubicScale);
-		this.rate = Math.max(1, PACING.rateCubicScale * (seconds - k) ** 3 + this.maxRate);
+		const k = Math.cbrt((this.maxRate * (1 - PACING.rateBeta)) / this.cubicScale);
+		this.rate = Math.max(1, this.cubicScale * (seconds - k) ** 3 + this.maxRate);
 	}
 
 	private refill(now: number): void {
@@ -439,7 +446,7 @@ interface Waiter {
  * answers, and a fair turn between runs. Runs with a permit wait are served in turn (round-robin,
  * as fair queueing serves flows), each within its own Max Requests in Flight, so a one-item
  * sign-up waits for one turn, not behind a 50,000-item import, and the import takes every turn
- * no one else wants. Within a run, retries go first.
+ * no one else wants. Retries go first: their items had their turn already.
  */
 export class AccountPace {
 	readonly limit: InFlightLimit;
@@ -543,7 +550,10 @@ export class AccountPace {
 				return;
 			}
 			const accountFull = this.inFlight >= this.limit.current;
-			const index = this.turns.findIndex((run) => run.mayGo(accountFull));
+			// A retry first, whichever run it is in (its item had its turn, and MEP or the network
+			// failed it); then the runs in turn.
+			let index = this.turns.findIndex((run) => run.hasRetryWaiting() && run.mayGo(accountFull));
+			if (index < 0) index = this.turns.findIndex((run) => run.mayGo(accountFull));
 			if (index < 0) return;
 			const [run] = this.turns.splice(index, 1);
 			run.grantNext();
@@ -649,6 +659,11 @@ export class RunPace {
 			waitedMs: this.waitedMs,
 			longestWaitMs: this.longestWaitMs,
 		};
+	}
+
+	/** @internal AccountPace */
+	hasRetryWaiting(): boolean {
+		return this.waiting.retries.length > 0;
 	}
 
 	/** @internal AccountPace */
