@@ -95,17 +95,6 @@ export interface PaceOptions {
 	wait?: (ms: number) => Promise<void>;
 }
 
-/** For n8n's log: the limit as it started, its peak and its end, and the 429 rate if one was set. */
-export interface PaceSummary {
-	adaptive: boolean;
-	ceiling: number;
-	started: number;
-	peak: number;
-	ended: number;
-	/** Requests per second MEP's 429s set, at the end; undefined when MEP never answered 429. */
-	rateLimit?: number;
-}
-
 interface Round {
 	limit: number;
 	/** In probing: whether this round is the step above the base. */
