@@ -324,3 +324,22 @@ describe('a trigger poll and a node run in one process see one pace (the two bun
 		]);
 	}, 30_000);
 });
+
+test('an item whose Request Options › Timeout runs out while it waits for its turn fails before anything is sent, saying so', async () => {
+	const logFrom = n8nLog.length;
+	mep.emulator.setFaults({ rules: [{ route: ADD, fault: 'status429', retryAfter: 3, count: 1 }] });
+	const running = timedRun({ parameters: addUser(), items: itemsOf(numbers(80, 1)), credentials: mep.credentials() });
+	const limited = await learned429(DEMO.username, logFrom);
+	// 1 s of Timeout inside a 3 s pause of the account.
+	const late = await timedRun({ parameters: addUser({ requestOptions: { timeout: 1000 } }), items: itemsOf(numbers(81, 1)), credentials: mep.credentials() });
+	const run = await running;
+	const adds = requestLog().filter((r) => r.path === ADD);
+	expectTargets([
+		['the late item\'s error', errorOf(late), /^Item 0 was not sent: it waited 1(\.\d)? s for its turn to send to MEP, and Request Options › Timeout \(1 s\) ran out$/.test(late.error?.message ?? '')],
+		['its description', late.error?.description, /takes turns in one pace; 2 were sending\..*Nothing was sent for this item, so running it again is safe\. Raise Request Options › Timeout/.test(late.error?.description ?? '')],
+		['when it failed, ms after it started (about its Timeout, not the pause)', late.ms, late.ms >= 950 && late.ms < 2500],
+		['its number never reached MEP', adds.filter((r) => r.msisdn === phone(81, 0)).length, !adds.some((r) => r.msisdn === phone(81, 0))],
+		['the first run (error), and its requests after the 429', [errorOf(run) ?? null, adds.filter((r) => r.t > limited.t).map((r) => r.t - limited.t)], !run.error && adds.filter((r) => r.t > limited.t).every((r) => r.t >= limited.t + 3000 - 20)],
+		passwordTarget([run, late], logFrom),
+	]);
+}, 30_000);
