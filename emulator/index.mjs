@@ -144,18 +144,20 @@ export async function startEmulator(options = {}) {
 	let requestLog = [];
 	let stats;
 	let inFlight = 0;
-	// Time spent at each number of requests in flight (ms), for the median of a busy spell.
+	// Time spent at each number of requests in flight (ms), for the median of a busy spell. A
+	// monotonic clock with fractions of a millisecond: a request answered within the same whole
+	// millisecond still counts as busy time (with Date.now it did not, and the median read 0).
 	let inFlightTime = new Map();
-	let inFlightSince = Date.now();
+	let inFlightSince = performance.now();
 	const noteInFlight = (change) => {
-		const now = Date.now();
+		const now = performance.now();
 		inFlightTime.set(inFlight, (inFlightTime.get(inFlight) ?? 0) + (now - inFlightSince));
 		inFlightSince = now;
 		inFlight += change;
 	};
 	const resetStats = () => {
 		inFlightTime = new Map();
-		inFlightSince = Date.now();
+		inFlightSince = performance.now();
 		stats = {
 			requests: { total: 0, byRoute: {} },
 			openConnections: sockets.size,
