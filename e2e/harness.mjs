@@ -428,13 +428,22 @@ export async function signUpBurst({ name, mode, emulator, formUrl, executions, f
 	const started = Date.now();
 	let statuses;
 	const formRefusals = {};
+	let resubmitted = 0;
 	let runs;
 	let submitSeconds;
 	let doneSeconds;
 	try {
-		const answers = await Promise.all(
-			Array.from({ length: people }, (_, i) => submitForm(formUrl, [`Subscriber ${i}`, numberOf(i).typed]).catch((error) => ({ status: String(error.cause?.code ?? error.name) }))),
-		);
+		// A submission n8n itself refuses before starting anything (503 "Database is not ready!", its
+		// database health check failing under the burst in queue mode) is sent again after a second,
+		// as the person seeing the error page would, at most twice more; the refusals are reported.
+		const submit = async (i, triesLeft = 3) => {
+			const answer = await submitForm(formUrl, [`Subscriber ${i}`, numberOf(i).typed]).catch((error) => ({ status: String(error.cause?.code ?? error.name) }));
+			if (answer.status !== 503 || triesLeft <= 1) return answer;
+			resubmitted += 1;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+			return submit(i, triesLeft - 1);
+		};
+		const answers = await Promise.all(Array.from({ length: people }, (_, i) => submit(i)));
 		statuses = answers.map((answer) => answer.status);
 		submitSeconds = (Date.now() - started) / 1000;
 		for (const { status, body } of answers.filter((answer) => answer.status !== 200)) {
@@ -479,6 +488,7 @@ export async function signUpBurst({ name, mode, emulator, formUrl, executions, f
 		addUserPerSecond: perSecond,
 		formAnswered200: statuses.filter((status) => status === 200).length,
 		formRefusals,
+		resubmittedAfter503: resubmitted,
 		executions: runs.length,
 		failedExecutions: failed.length,
 		membersAdded: added.length,
@@ -496,6 +506,7 @@ export async function signUpBurst({ name, mode, emulator, formUrl, executions, f
 			`${timedOut ? ' (not all ended in time)' : ''}; ${requests} Add User requests, ${stats.rateLimited} answered 429 (${(figures.share429 * 100).toFixed(1)}%); ` +
 			`the form answered everyone in ${submitSeconds.toFixed(1)} s, the last execution ended within ${doneSeconds.toFixed(1)} s of the first POST\n` +
 			(failed.length ? `  why (the first 50 failed): ${JSON.stringify(failureReasons)}\n` : '') +
+			(resubmitted ? `  n8n answered 503 to ${resubmitted} submissions, sent again\n` : '') +
 			(Object.keys(formRefusals).length ? `  the form refused: ${JSON.stringify(formRefusals)}\n` : ''),
 	);
 	const outcome = {

@@ -101,8 +101,9 @@ beforeAll(async () => {
 			DB_POSTGRESDB_USER: postgres.user,
 			DB_POSTGRESDB_PASSWORD: '',
 			// n8n's default pool of 2 Postgres connections (20 s to get one) makes main answer 500 to
-			// most of 300 form submissions arriving at once ("timeout exceeded when trying to connect").
-			DB_POSTGRESDB_POOL_SIZE: '10',
+			// most of 300 form submissions arriving at once ("timeout exceeded when trying to connect"); with
+			// 10, n8n 2.x once answered 8 of them 503 "Database is not ready!" (its health check starved).
+			DB_POSTGRESDB_POOL_SIZE: '20',
 		};
 	};
 	const mainEnv = await queueEnv('mep-queue-main-');
