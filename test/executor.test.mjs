@@ -133,7 +133,7 @@ describe('HTTP 429: MEP did nothing, so the node waits and tries again', () => {
 		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429', retryAfter: 2, count: 2 }] });
 		const { items, error } = await runNode({ parameters: addUser(), items: phones(1), credentials: mep.credentials() });
 		expect(error).toBeUndefined();
-		expect(items).toEqual([{ json: { msisdn: '447700900000', network: 'UNKNOWN', enabled: true }, pairedItem: { item: 0 } }]);
+		expect(items).toEqual([{ json: { msisdn: '447700900000', country: 'GB', network: 'UNKNOWN', enabled: true }, pairedItem: { item: 0 } }]);
 		const requests = await mep.requests();
 		expect(requests.map((r) => r.status)).toEqual([429, 429, 200]);
 		for (const gap of gaps(requests)) expect(gap).toBeGreaterThanOrEqual(2000 - 20); // Retry-After: 2, twice (the log's times are whole ms)

@@ -23,7 +23,7 @@ test('package.json follows n8n community package rules', () => {
 	for (const script of ['preinstall', 'install', 'postinstall']) expect(pkg.scripts[script]).toBeUndefined();
 });
 
-test('dist holds the bundled entry points, codex and icons, and requires nothing but n8n-workflow and its own shared registry', async () => {
+test('dist holds the bundled entry points, codex and icons, and requires nothing but n8n-workflow and its own shared modules', async () => {
 	const files = (await fg(['dist/**/*'], { cwd: root })).sort();
 	expect(files).toEqual([
 		'dist/credentials/OpenMarketMepApi.credentials.js',
@@ -34,20 +34,27 @@ test('dist holds the bundled entry points, codex and icons, and requires nothing
 		'dist/nodes/OpenMarketMep/OpenMarketMep.node.js',
 		'dist/nodes/OpenMarketMep/OpenMarketMep.node.json',
 		'dist/nodes/OpenMarketMep/shared/accountPaces.js',
+		'dist/nodes/OpenMarketMep/shared/msisdn.js',
 		'dist/nodes/OpenMarketMepTrigger/OpenMarketMepTrigger.node.js',
 		'dist/nodes/OpenMarketMepTrigger/OpenMarketMepTrigger.node.json',
 		'dist/package.json',
 	]);
-	// The account paces' registry exists once per process: both nodes require the one bundled file.
-	const sharedOnce = { 'dist/nodes/OpenMarketMep/OpenMarketMep.node.js': './shared/accountPaces.js', 'dist/nodes/OpenMarketMepTrigger/OpenMarketMepTrigger.node.js': '../OpenMarketMep/shared/accountPaces.js' };
+	// The account paces' registry exists once per process, and the mobile number rules (with
+	// libphonenumber's metadata) once in the package: both nodes require the one bundled file.
+	const shared = ['dist/nodes/OpenMarketMep/shared/accountPaces.js', 'dist/nodes/OpenMarketMep/shared/msisdn.js'];
+	const nodes = ['dist/nodes/OpenMarketMep/OpenMarketMep.node.js', 'dist/nodes/OpenMarketMepTrigger/OpenMarketMepTrigger.node.js'];
 	for (const file of files.filter((f) => f.endsWith('.js'))) {
 		const source = readFileSync(path.join(root, file), 'utf8');
-		const requires = new Set([...source.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]));
-		expect([...requires].filter((name) => name !== 'n8n-workflow')).toEqual(sharedOnce[file] ? [sharedOnce[file]] : []);
-		if (sharedOnce[file]) expect(path.resolve(path.dirname(path.join(root, file)), sharedOnce[file])).toBe(path.join(root, 'dist/nodes/OpenMarketMep/shared/accountPaces.js'));
+		const requires = [...new Set([...source.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]))].filter((name) => name !== 'n8n-workflow');
+		const resolved = requires.map((name) => path.relative(root, path.resolve(path.dirname(path.join(root, file)), name)).split(path.sep).join('/'));
+		expect(resolved.sort()).toEqual(nodes.includes(file) ? shared : []);
 	}
 	// …and does not carry a copy of its own.
-	for (const file of Object.keys(sharedOnce)) expect(readFileSync(path.join(root, file), 'utf8')).not.toMatch(/class AccountPace\b|var AccountPace = class/);
+	for (const file of nodes) {
+		const source = readFileSync(path.join(root, file), 'utf8');
+		expect(source).not.toMatch(/class AccountPace\b|var AccountPace = class/);
+		expect(source).not.toMatch(/country_calling_codes|parsePhoneNumberWithError/);
+	}
 	const light = readFileSync(path.join(root, 'dist/icons/openMarketMep.svg'), 'utf8');
 	const dark = readFileSync(path.join(root, 'dist/icons/openMarketMep.dark.svg'), 'utf8');
 	expect(light).not.toBe(dark);

@@ -15,8 +15,8 @@ const CASES = [
 	// Mobile numbers
 	['letters', addUser('abc'), {}, { field: 'Mobile Number', error: /"abc" is not a phone number: it contains "a"/ }],
 	['letters after a number', addUser('447700900765 ext 2'), {}, { field: 'Mobile Number', error: /contains "e"/ }],
-	['too short', addUser('12345'), {}, { field: 'Mobile Number', error: /has 5 digits .* 6 to 16/ }],
-	['too long', addUser('+44 7700 900765 123456'), {}, { field: 'Mobile Number', error: /has 18 digits/ }],
+	['too short', addUser('12345'), {}, { field: 'Mobile Number', error: /"12345" is too short for the United States \(US\): 5 digits once written internationally/ }],
+	['too long', addUser('+44 7700 900765 123456'), {}, { field: 'Mobile Number', error: /too long for the United Kingdom \(GB\): 18 digits/ }],
 	['only a +', addUser('+'), {}, { field: 'Mobile Number', error: /has no digits/ }],
 	['a + in the middle', addUser('44+7700900765'), {}, { field: 'Mobile Number', error: /contains "\+"/ }],
 	['emoji', addUser('📱 447700900765'), {}, { field: 'Mobile Number', error: /contains "📱"/ }],
@@ -32,7 +32,8 @@ const CASES = [
 	['an array from an expression', addUser('={{ $json.phones }}'), { phones: ['447700900765'] }, { field: 'Mobile Number', error: /a list was given/ }],
 	['null from an expression', addUser('={{ null }}'), {}, { field: 'Mobile Number', error: /empty/ }],
 	['undefined from an expression', addUser('={{ $json.nothing }}'), {}, { field: 'Mobile Number', error: /empty/ }],
-	['a bad default country code', addUser('07700 900765', { options: { defaultCountryCode: 'UK' } }), {}, { field: 'Default Country Code', error: /"UK" is not a country calling code/ }],
+	['a bad default country', addUser('07700 900765', { options: { defaultCountryCode: 'Britain' } }), {}, { field: 'Default Country', error: /"Britain" is neither a country nor a country calling code/ }],
+	['UK as default country is read as GB', addUser('07700 900765', { options: { defaultCountryCode: 'UK' } }), {}, { sent: 'subscription=7C1E4A9B2D&msisdn=447700900765' }],
 
 	// IDs and single-line text
 	['an ID empty after trimming', addUser('447700900765', { subscription: rl('={{ "   " }}') }), {}, { field: 'Subscription ID', error: /it is empty/ }],

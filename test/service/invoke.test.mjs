@@ -48,7 +48,7 @@ test('1010 says it is worth retrying; 1000 says it is not', async () => {
 test('bad fields are refused before sending', async () => {
 	for (const [parameters, message] of [
 		[invoke({ serviceId: 'bad id' }), /^Service ID in item 0: "bad id" is not an MEP ID$/],
-		[invoke({ phoneNumber: '12' }), /^Mobile Number in item 0: "12" has 2 digits/],
+		[invoke({ phoneNumber: '12' }), /^Mobile Number in item 0: "12" is too short to be a phone number: 2 digits/],
 		[invoke({ options: { mobileOperatorId: 1.5 } }), /^Mobile Operator ID in item 0: "1.5" is not a whole number$/],
 		[invoke({ variables: { variable: [{ key: 'bad key!', value: 'x' }] } }), /^Variable 1 Key in item 0/],
 	]) {

@@ -19,7 +19,7 @@ test('adds the number and outputs the member MEP echoed, paired to its input', a
 		credentials: mep.credentials(),
 	});
 	expect(error).toBeUndefined();
-	expect(items).toEqual([{ json: { msisdn: '447700900765', network: 'ORANGEUK', enabled: true }, pairedItem: { item: 0 } }]);
+	expect(items).toEqual([{ json: { msisdn: '447700900765', country: 'GB', network: 'ORANGEUK', enabled: true }, pairedItem: { item: 0 } }]);
 	expect(members('B2C3D4E5F6A1')).toEqual(['447700900765']);
 	const [sent] = await mep.requests();
 	expect(sent.query).toBe('subscription=B2C3D4E5F6A1&msisdn=447700900765&network=ORANGEUK&username=demo&password=***');
@@ -118,7 +118,7 @@ test('non-ASCII data round-trips from MEP\'s ISO-8859-1 answer', async () => {
 		items: [{ json: { subscription: 'B2C3D4E5F6A1', phone: '447700900765' } }],
 		credentials: mep.credentials(),
 	});
-	expect(items[0].json).toEqual({ msisdn: '447700900765', network: 'TELEFÓNICA_ÑÜ', enabled: true });
+	expect(items[0].json).toEqual({ msisdn: '447700900765', country: 'GB', network: 'TELEFÓNICA_ÑÜ', enabled: true });
 });
 
 test('the password appears nowhere in the run data or the errors', async () => {

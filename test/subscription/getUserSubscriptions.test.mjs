@@ -8,8 +8,8 @@ const forUser = (extra = {}) => ({ resource: 'subscription', operation: 'getUser
 test('enabled subscriptions only by default, Latin-1 text intact', async () => {
 	const { items } = await runNode({ parameters: forUser(), credentials: mep.credentials() });
 	expect(items.map((i) => i.json)).toEqual([
-		{ id: '7C1E4A9B2D', name: 'Product Alerts', description: 'People who asked for product alerts at the café', collection: '9B8A7C6D5E4F', enabled: true },
-		{ id: '5F0A3B8C1E6D', name: 'Señor Ñandú Openings', description: 'Opening-day announcements, Zürich & Málaga', collection: '3E2D1C0B9A8F', enabled: true },
+		{ id: '7C1E4A9B2D', name: 'Product Alerts', description: 'People who asked for product alerts at the café', collection: '9B8A7C6D5E4F', enabled: true, msisdn: '447700900412', country: 'GB' },
+		{ id: '5F0A3B8C1E6D', name: 'Señor Ñandú Openings', description: 'Opening-day announcements, Zürich & Málaga', collection: '3E2D1C0B9A8F', enabled: true, msisdn: '447700900412', country: 'GB' },
 	]);
 	expect((await mep.requests())[0].query).toMatch(/(^|&)all=false(&|$)/);
 });

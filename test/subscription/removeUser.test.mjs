@@ -8,7 +8,7 @@ const members = (id) => mep.emulator.state().subscriptions.find((s) => s.id === 
 
 test('removes a member: output enabled=false, removed=true; the number is gone', async () => {
 	const { items } = await runNode({ parameters: removeUser('7C1E4A9B2D'), items: [{ json: { phone: '+1 251 555 0177' } }], credentials: mep.credentials() });
-	expect(items).toEqual([{ json: { msisdn: '12515550177', network: 'CINGULARUS', enabled: false, removed: true }, pairedItem: { item: 0 } }]);
+	expect(items).toEqual([{ json: { msisdn: '12515550177', country: 'US', network: 'CINGULARUS', enabled: false, removed: true }, pairedItem: { item: 0 } }]);
 	expect(members('7C1E4A9B2D')).toEqual(['447700900412']);
 });
 
@@ -19,7 +19,7 @@ test('a number that is not a member answers MEP\'s empty shape: { msisdn, remove
 		credentials: mep.credentials(),
 	});
 	expect(error).toBeUndefined();
-	expect(items).toEqual([{ json: { msisdn: '447700900999', removed: false }, pairedItem: { item: 0 } }]);
+	expect(items).toEqual([{ json: { msisdn: '447700900999', country: 'GB', removed: false }, pairedItem: { item: 0 } }]);
 });
 
 test('a disabled subscription refuses, with the re-enable hint', async () => {

@@ -1,6 +1,6 @@
 import { loadSource } from '../helpers/source.mjs';
 
-const { normaliseMsisdn, normaliseCountryCode, MsisdnError } = loadSource('nodes/OpenMarketMep/shared/msisdn.ts');
+const { normaliseMsisdn, parseMsisdn, readDefaultCountry, countryOptions, MsisdnError } = loadSource('nodes/OpenMarketMep/shared/msisdn.ts');
 
 describe('normaliseMsisdn: what people paste becomes MEP international digits', () => {
 	test.each([
@@ -30,8 +30,9 @@ describe('normaliseMsisdn: what people paste becomes MEP international digits', 
 		['+44 7700 900765 ext 2', /contains "e"/],
 		['+', /no digits/],
 		['', /no digits|empty/],
-		['12345', /5 digits/],
-		['+44 7700 900765 123456', /18 digits/],
+		['12345', /too short for the United States \(US\): 5 digits/],
+		['+44 7700 900765 123456', /too long for the United Kingdom \(GB\): 18 digits/],
+		['999123456789', /does not start with a country calling code/],
 		['07700 900765', /national number/],
 		['44+7700900765', /contains "\+"/],
 		['📱447700900765', /is not a phone number/],
@@ -61,23 +62,60 @@ describe('normaliseMsisdn: what people paste becomes MEP international digits', 
 		}
 	});
 
-	test('under a default country, digits that do not start with it are read as a national number', () => {
-		// Ambiguous by nature: 447700900765 could be international without "+"; documented in the README.
-		expect(normaliseMsisdn('447700900765', '1')).toBe('1447700900765');
+	test('under a default country, digits too long for it are refused rather than prefixed (447700900765 under 1 is not a US number)', () => {
+		// Before libphonenumber this sent 1447700900765: a number that cannot exist.
+		expect(() => normaliseMsisdn('447700900765', '1')).toThrow(/too long for the United States \(US\): 13 digits/);
 	});
 });
 
-describe('normaliseCountryCode', () => {
+describe('parseMsisdn: the country beside the digits, and the three checks', () => {
 	test.each([
-		['44', '44'],
-		['+44', '44'],
-		['0044', '44'],
-		[' 1 ', '1'],
-		['', ''],
-		[undefined, ''],
-	])('%p → %p', (input, expected) => expect(normaliseCountryCode(input)).toBe(expected));
+		['+44 7700 900765', undefined, { msisdn: '447700900765', country: 'GB' }], // the fiction range: no range claims it, 44's main country
+		['07797 712345', '44', { msisdn: '447797712345', country: 'JE' }], // Jersey, read by the UK's rules
+		['(604) 555-0123', '1', { msisdn: '16045550123', country: 'CA' }],
+		['8 (771) 000 9998', '7', { msisdn: '77710009998', country: 'KZ' }],
+		['+882 3456 7890 12', undefined, { msisdn: '8823456789012', country: null }], // non-geographic
+	])('%p (default %p) → %p', (input, country, expected) => {
+		expect(parseMsisdn(input, readDefaultCountry(country))).toEqual(expected);
+	});
 
-	test.each(['UK', '0', '4444', '+'])('%p is refused', (input) => {
-		expect(() => normaliseCountryCode(input)).toThrow(MsisdnError);
+	test('the MEP documentation\'s examples pass the default check; the UK fiction range is refused by Valid', () => {
+		for (const number of ['12515550130', '447700900765', '+1 251 555 0145']) expect(() => normaliseMsisdn(number)).not.toThrow();
+		expect(() => normaliseMsisdn('447700900765', '', 'valid')).toThrow(/is not a number the United Kingdom \(GB\) has assigned: 447700900765 is in none of its number ranges/);
+		expect(normaliseMsisdn('+44 7400 123456', '', 'valid')).toBe('447400123456');
+	});
+
+	test('Mobile Only refuses a landline and names what it is; Valid sends it', () => {
+		expect(() => normaliseMsisdn('+44 20 7946 0958', '', 'mobile')).toThrow(/is a landline \(fixed-line\) number in the United Kingdom \(GB\), not a mobile one/);
+		expect(normaliseMsisdn('+44 20 7946 0958', '', 'valid')).toBe('442079460958');
+		expect(normaliseMsisdn('+1 251 555 0145', '', 'mobile')).toBe('12515550145'); // US ranges are fixed line or mobile alike
+	});
+});
+
+describe('readDefaultCountry', () => {
+	test.each([
+		['GB', 'GB'],
+		['gb', 'GB'],
+		['UK', 'GB'],
+		['44', 'GB'],
+		['+44', 'GB'],
+		['0044', 'GB'],
+		[' 1 ', 'US'],
+		['7', 'RU'],
+		['CA', 'CA'],
+	])('%p → %p', (input, expected) => expect(readDefaultCountry(input)).toEqual({ country: expected }));
+
+	test.each(['', undefined, null])('%p → no default country', (input) => expect(readDefaultCountry(input)).toBeUndefined());
+
+	test.each(['XX', '0', '4444', '+', '999', 'United Kingdom'])('%p is refused', (input) => {
+		expect(() => readDefaultCountry(input)).toThrow(MsisdnError);
+	});
+
+	test('the picker lists every region libphonenumber knows, by name, with ISO and calling code', () => {
+		const options = countryOptions();
+		expect(options.length).toBeGreaterThan(240);
+		expect(options).toContainEqual({ name: 'United Kingdom (GB, +44)', value: 'GB' });
+		expect(options).toContainEqual({ name: 'Côte d’Ivoire (CI, +225)', value: 'CI' });
+		expect(options.map((o) => o.name)).toEqual([...options.map((o) => o.name)].sort());
 	});
 });

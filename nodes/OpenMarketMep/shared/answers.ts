@@ -30,12 +30,28 @@ export function deleted(answer: MepAnswer): IDataObject[] {
 	return [{ deleted: true }];
 }
 
+/** adduser's member, with the number's country beside its msisdn (read when the number was). */
+export function addedUser(answer: MepAnswer, request: MepRequest): IDataObject[] {
+	return exactlyOne(users, 'users')(answer).map((user) => withCountry(user, request));
+}
+
 /** removeuser: the removed member, or the empty answer for a number that was not in it (SPEC 4.10). */
 export function removedUser(answer: MepAnswer, request: MepRequest): IDataObject[] {
 	const removed = users(answer);
 	if (removed.length > 1) throw new MepFormatError(`MEP answered ${removed.length} users instead of 0 or 1`);
-	if (removed.length === 1) return [{ ...removed[0], removed: true }];
-	return [{ msisdn: request.qs.msisdn, removed: false }];
+	if (removed.length === 1) return [{ ...withCountry(removed[0], request), removed: true }];
+	return [withCountry({ msisdn: request.qs.msisdn, removed: false }, request)];
+}
+
+/** viewusersubscriptions: the number's subscriptions, each saying whose (msisdn and country). */
+export function userSubscriptions(answer: MepAnswer, request: MepRequest): IDataObject[] {
+	return subscriptions(answer).map((subscription) => ({ ...subscription, msisdn: request.qs.msisdn, country: request.msisdnCountry ?? null }));
+}
+
+/** The item with `country` right after `msisdn`. */
+function withCountry(item: IDataObject, request: MepRequest): IDataObject {
+	const { msisdn, ...rest } = item;
+	return { msisdn, country: request.msisdnCountry ?? null, ...rest };
 }
 
 /** Broadcast and inject acknowledgements: XML whose layout OpenMarket has not published. */

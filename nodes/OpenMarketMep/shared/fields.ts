@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { MEP_ASSUMPTIONS } from './assumptions';
 import { DateError, mepDateTime, toInstant } from './dates';
-import { MsisdnError, normaliseCountryCode, normaliseMsisdn } from './msisdn';
+import { countryOptions, MsisdnError, parseMsisdn, readDefaultCountry } from './msisdn';
+import type { Msisdn, NumberCheck } from './msisdn';
 import type { ItemFields, MepField, MepRequest } from './operation';
 
 /**
@@ -107,21 +108,41 @@ export function idList(property: INodeProperties, param: string, label: string):
 	};
 }
 
-/** The item's mobile number as MEP's msisdn (see msisdn.ts), completed with Options › Default Country Code. */
-export function readMsisdn(item: ItemFields, parameter: string, label: string): string {
-	let field = 'Default Country Code';
+/**
+ * The item's mobile number as MEP's msisdn and its country (msisdn.ts), read with Options ›
+ * Default Country and judged by Options › Number Check.
+ */
+export function readMsisdn(item: ItemFields, parameter: string, label: string): Msisdn {
+	let field = 'Default Country';
 	try {
-		const countryCode = normaliseCountryCode(item.value('options.defaultCountryCode', ''));
+		const defaultCountry = readDefaultCountry(item.value('options.defaultCountryCode', ''));
+		field = 'Number Check';
+		const check = readNumberCheck(item.value('options.numberCheck', 'possible'));
 		field = label;
-		return normaliseMsisdn(item.value(parameter), countryCode);
+		return parseMsisdn(item.value(parameter), defaultCountry, check);
 	} catch (error) {
 		throw error instanceof MsisdnError ? item.fail(field, error.reason, error.fix) : error;
 	}
 }
 
-/** A mobile number field, normalised to MEP's msisdn and sent as `param`. */
+const NUMBER_CHECKS: NumberCheck[] = ['possible', 'valid', 'mobile'];
+
+function readNumberCheck(value: unknown): NumberCheck {
+	const check = String(value ?? '').trim().toLowerCase() || 'possible';
+	if ((NUMBER_CHECKS as string[]).includes(check)) return check as NumberCheck;
+	throw new MsisdnError(`"${String(value)}" is not a number check`, 'Use possible, valid or mobile (Possible, Valid or Mobile Only in the list).');
+}
+
+/** A mobile number field, normalised to MEP's msisdn and sent as `param`; its country is kept for the output. */
 export function mobileNumber(property: INodeProperties, param: string, label = property.displayName): MepField {
-	return { properties: [property], fill: (item, request) => (request.qs[param] = readMsisdn(item, property.name, label)) };
+	return {
+		properties: [property],
+		fill(item, request) {
+			const { msisdn, country } = readMsisdn(item, property.name, label);
+			request.qs[param] = msisdn;
+			request.msisdnCountry = country;
+		},
+	};
 }
 
 /** How far in the past a send date may be (a clock a little behind MEP's), in milliseconds. */
@@ -196,25 +217,43 @@ export function collection(property: Omit<INodeProperties, 'options'>, entries: 
 	};
 }
 
-/** How numbers written without a country code are completed (read by the mobile number fields). */
-export const defaultCountryCodeOption: INodeProperties = {
-	displayName: 'Default Country Code',
+/**
+ * How numbers written nationally are read (by the mobile number fields). The parameter keeps its
+ * first name, `defaultCountryCode`, because saved workflows hold it: a calling code there ("44",
+ * "+44", "0044") still works, as does any ISO code from an expression.
+ */
+export const defaultCountryOption: INodeProperties = {
+	displayName: 'Default Country',
 	name: 'defaultCountryCode',
-	type: 'string',
-	default: '',
-	placeholder: 'e.g. 44',
+	type: 'options',
+	options: countryOptions(),
+	default: 'US',
 	description:
-		'Country calling code for numbers written nationally, e.g. 44 turns 07700 900765 into 447700900765 and 1 turns (251) 555-0145 into 12515550145. Numbers starting with + or 00 are never changed.',
+		'The country whose rules complete numbers written nationally: GB turns 07700 900765 into 447700900765, RU turns 8 (912) 345-67-89 into 79123456789. Numbers starting with + or 00 are never changed. An expression may give an ISO code (GB) or a calling code (44).',
 };
 
-/** The Options collection of operations whose only option is the default country code. */
+/** How strictly a number is checked before it is sent (read by the mobile number fields). */
+export const numberCheckOption: INodeProperties = {
+	displayName: 'Number Check',
+	name: 'numberCheck',
+	type: 'options',
+	options: [
+		{ name: 'Mobile Only', value: 'mobile', description: 'Also refuse numbers in landline, toll-free and other ranges that are not mobile (SMS to them never arrives)' },
+		{ name: 'Possible', value: 'possible', description: 'Refuse numbers whose length cannot exist in their country; never judges number ranges, so a new range still goes through' },
+		{ name: 'Valid', value: 'valid', description: 'Also refuse numbers in no range their country has assigned (as known when this package was published)' },
+	],
+	default: 'possible',
+	description: 'What a number must be to be sent; a refused number is the item\'s error and nothing is sent for it',
+};
+
+/** The Options collection of operations whose only options are how mobile numbers are read. */
 export const countryCodeOptions: MepField = shown({
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	options: [defaultCountryCodeOption],
+	options: [defaultCountryOption, numberCheckOption],
 });
 
 function locator(name: string, displayName: string, searchListMethod: string, description: string, param: string): MepField {
@@ -303,7 +342,7 @@ export function mobileNumberField(description: string): MepField {
 			required: true,
 			default: '',
 			placeholder: 'e.g. +44 7700 900765',
-			description: `${description} Pasted formats are fine (+44 7700 900765, 0044-7700-900765); national numbers need Options › Default Country Code`,
+			description: `${description} Pasted formats are fine (+44 7700 900765, 0044-7700-900765); national numbers need Options › Default Country`,
 		},
 		'msisdn',
 	);

@@ -1,3 +1,8 @@
+import { getCountries, Metadata, parsePhoneNumberWithError, validatePhoneNumberLength } from 'libphonenumber-js/core';
+import type { CountryCode, PhoneNumber } from 'libphonenumber-js/core';
+// The full ("max") set: Valid and Mobile Only need each country's number ranges by type, which
+// the smaller sets leave out (they judge lengths and leading digits only).
+import metadata from 'libphonenumber-js/metadata.max.json';
 import { MEP_ASSUMPTIONS } from './assumptions';
 
 /** Why a value could not be turned into an MSISDN, and what the user should do about it. */
@@ -10,29 +15,85 @@ export class MsisdnError extends Error {
 	}
 }
 
+/** Options › Number Check: how far a number is judged before it is sent. */
+export type NumberCheck = 'possible' | 'valid' | 'mobile';
+
+/** A mobile number as MEP takes it, and the country it belongs to (ISO 3166 code; null when none can be told). */
+export interface Msisdn {
+	msisdn: string;
+	country: string | null;
+}
+
+/** How national numbers are read: by a country's rules (for a calling code, its main country's). */
+export interface DefaultCountry {
+	country: CountryCode;
+}
+
 const SEPARATORS = /[\s\u00a0\u2000-\u200b\u202f().\-/]/g;
 const ALLOWED = /^\+?[0-9\s\u00a0\u2000-\u200b\u202f().\-/]*$/;
 const INTERNATIONAL_FORMAT = 'international format, e.g. +44 7700 900765 or 447700900765';
+const SET_COUNTRY = 'set Options › Default Country so national numbers can be completed';
 
-/** Normalises a default country code such as "+44", "0044" or "1" to its digits. */
-export function normaliseCountryCode(input: unknown): string {
-	const text = String(input ?? '').trim();
-	if (text === '') return '';
-	const digits = text.replace(/^(\+|00)/, '');
-	if (!/^[1-9][0-9]{0,2}$/.test(digits)) {
-		throw new MsisdnError(
-			`"${text}" is not a country calling code`,
-			'Use 1 to 3 digits, e.g. 44 for the UK or 1 for the US and Canada, or leave it empty.',
-		);
-	}
-	return digits;
+/** The library's view of the numbering plans, to look up a country's calling code, lengths and prefixes. */
+interface NumberingPlan {
+	possibleLengths(): number[];
+	IDDPrefix(): string;
+	type(type: string): { pattern(): string; possibleLengths(): number[] } | undefined;
+}
+const plans = new Metadata(metadata) as unknown as {
+	selectNumberingPlan(country: string): void;
+	numberingPlan: NumberingPlan;
+	countryCallingCodes(): Record<string, string[]>;
+	isNonGeographicCallingCode(code: string): boolean;
+};
+const callingCodes = plans.countryCallingCodes();
+const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+function planOf(country: string): NumberingPlan {
+	plans.selectNumberingPlan(country);
+	return plans.numberingPlan;
+}
+
+/** Every region libphonenumber knows, for the Default Country picker: "United Kingdom (GB, +44)". */
+export function countryOptions(): Array<{ name: string; value: string }> {
+	const calling = new Map(Object.entries(callingCodes).flatMap(([code, countries]) => countries.map((country) => [country, code] as const)));
+	return getCountries(metadata)
+		.map((code) => ({ name: `${countryName(code)} (${code}, +${calling.get(code) ?? '?'})`, value: code as string }))
+		.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
- * Turns what people paste ("+44 7700 900765", "0044-7700-900765", "(251) 555-0145" with default
- * country 1) into MEP's msisdn: international digits without "+" (SPEC 2.6).
+ * Options › Default Country, as saved workflows and expressions give it: an ISO 3166 code ("GB";
+ * "UK" is taken as GB) or a calling code ("44", "+44", "0044", "1"). A calling code shared by
+ * several countries (1, 7, 44) uses the rules of its main one, as libphonenumber's
+ * `defaultCallingCode` does. Empty: numbers must be international.
  */
-export function normaliseMsisdn(input: unknown, defaultCountryCode = ''): string {
+export function readDefaultCountry(input: unknown): DefaultCountry | undefined {
+	const text = String(input ?? '').trim();
+	if (text === '') return undefined;
+	const iso = text.toUpperCase() === 'UK' ? 'GB' : text.toUpperCase();
+	if (/^[A-Z]{2}$/.test(iso)) {
+		if (callingCodeOf(iso)) return { country: iso as CountryCode };
+		throw new MsisdnError(`"${text}" is not a country this node knows`, 'Pick the country from the list, or give its two-letter ISO code (e.g. GB, US, DE) or its calling code (e.g. 44).');
+	}
+	const digits = text.replace(/^(\+|00)/, '');
+	const main = /^[1-9][0-9]{0,2}$/.test(digits) ? callingCodes[digits]?.[0] : undefined;
+	if (!main) {
+		throw new MsisdnError(
+			`"${text}" is neither a country nor a country calling code`,
+			'Pick the country from the list, or give its ISO code (e.g. GB) or its calling code (e.g. 44 for the UK, 1 for the US and Canada); leave it empty when every number is international.',
+		);
+	}
+	return { country: main as CountryCode };
+}
+
+/**
+ * Turns what people paste ("+44 7700 900765", "0044-7700-900765", "8 (912) 345-67-89" with
+ * default country RU) into MEP's msisdn: international digits without "+" (SPEC 2.6), read by the
+ * country's own rules (libphonenumber: trunk prefixes, carrier codes, international prefixes), and
+ * refused when it cannot be a number of its country under `check`.
+ */
+export function parseMsisdn(input: unknown, defaultCountry?: DefaultCountry, check: NumberCheck = 'possible'): Msisdn {
 	const text = toText(input);
 	if (!ALLOWED.test(text)) {
 		const bad = [...text].find((c) => !/[0-9+\s\u00a0\u2000-\u200b\u202f().\-/]/.test(c)) ?? '+';
@@ -41,43 +102,170 @@ export function normaliseMsisdn(input: unknown, defaultCountryCode = ''): string
 			`Use digits only, in ${INTERNATIONAL_FORMAT}. Spaces, dashes, dots and brackets are fine.`,
 		);
 	}
-	const international = text.startsWith('+');
-	// "+44 (0)7700 900765": the bracketed trunk 0 is dialled only nationally.
-	const digits = text.replace(/^\+/, '').replace(/\(0\)/g, '').replace(SEPARATORS, '');
+	const digits = text.replace(SEPARATORS, '').replace(/^\+/, '');
 	if (digits === '') {
 		throw new MsisdnError(`"${text}" has no digits`, `Enter the number in ${INTERNATIONAL_FORMAT}.`);
 	}
-	let msisdn: string;
-	if (international) {
-		msisdn = digits;
-	} else if (digits.startsWith('00')) {
-		msisdn = digits.slice(2);
-	} else if (defaultCountryCode === '1' && digits.startsWith('011')) {
-		msisdn = digits.slice(3);
-	} else if (defaultCountryCode) {
-		msisdn = withCountryCode(digits, defaultCountryCode);
-	} else if (digits.startsWith('0')) {
-		throw new MsisdnError(
-			`"${text}" looks like a national number (it starts with 0)`,
-			`Write it in ${INTERNATIONAL_FORMAT}, or set Options › Default Country Code so national numbers can be completed.`,
+	const number = read(text, digits, defaultCountry);
+	const msisdn = number.number.slice(1);
+	const country = countryOf(number, defaultCountry);
+	judge(text, number, msisdn, country, check);
+	return { msisdn, country };
+}
+
+/** parseMsisdn's digits alone, with the default country as the option holds it. */
+export function normaliseMsisdn(input: unknown, defaultCountry: unknown = '', check: NumberCheck = 'possible'): string {
+	return parseMsisdn(input, readDefaultCountry(defaultCountry), check).msisdn;
+}
+
+function read(text: string, digits: string, defaultCountry: DefaultCountry | undefined): PhoneNumber {
+	const international = text.startsWith('+');
+	// "00" is the international prefix almost everywhere; where the default country dials another
+	// (011 in North America, 0011 in Australia), libphonenumber reads that one from its rules.
+	const viaDoubleZero = !international && digits.startsWith('00') && !(defaultCountry && startsWithIdd(digits, defaultCountry.country));
+	if (!international && !viaDoubleZero && !defaultCountry && digits.startsWith('0')) {
+		throw new MsisdnError(`"${text}" looks like a national number (it starts with 0)`, `Write it in ${INTERNATIONAL_FORMAT}, or ${SET_COUNTRY}.`);
+	}
+	const asInternational = international || viaDoubleZero || !defaultCountry;
+	try {
+		if (asInternational) return parsePhoneNumberWithError(`+${viaDoubleZero ? digits.slice(2) : digits}`, metadata);
+		// A calling code reads as its main country (with that country's international prefix too).
+		return parsePhoneNumberWithError(digits, { defaultCountry: defaultCountry?.country }, metadata);
+	} catch (error) {
+		throw parseFailure(text, digits, asInternational, defaultCountry, error as Error);
+	}
+}
+
+function parseFailure(text: string, digits: string, asInternational: boolean, defaultCountry: DefaultCountry | undefined, error: Error): MsisdnError {
+	if (error.message === 'INVALID_COUNTRY') {
+		return new MsisdnError(
+			`"${text}" does not start with a country calling code${asInternational ? ` (no country's code begins ${digits.slice(0, 3)})` : ''}`,
+			`Write it in ${INTERNATIONAL_FORMAT}${defaultCountry ? '' : `, or ${SET_COUNTRY}`}.`,
 		);
-	} else {
-		msisdn = digits;
+	}
+	if (error.message === 'TOO_SHORT' || error.message === 'TOO_LONG') {
+		const country = defaultCountry?.country;
+		return new MsisdnError(
+			`"${text}" is ${error.message === 'TOO_SHORT' ? 'too short' : 'too long'} ${country ? `for ${describeCountry(country)}` : 'to be a phone number'}: ${digits.length} digits`,
+			'Check for missing or extra digits.',
+		);
+	}
+	return new MsisdnError(`"${text}" is not a phone number libphonenumber can read (${error.message})`, `Write it in ${INTERNATIONAL_FORMAT}.`);
+}
+
+function judge(text: string, number: PhoneNumber, msisdn: string, country: string | null, check: NumberCheck): void {
+	const where = country ? describeCountry(country) : `+${number.countryCallingCode}`;
+	if (!number.isPossible()) {
+		const verdict = validatePhoneNumberLength(number.number, metadata);
+		const count = `${msisdn.length} digits once written internationally (${msisdn})`;
+		const expected = expectedLengths(number, country);
+		const problem = verdict === 'TOO_SHORT' || verdict === 'TOO_LONG' ? `is too ${verdict === 'TOO_SHORT' ? 'short' : 'long'} for ${where}: ${count}` : `has ${count}, a length no number of ${where} has`;
+		throw new MsisdnError(
+			`"${text}" ${problem}, ${expected.who} have ${listLengths(expected.lengths)}`,
+			'Check for missing or extra digits, and that the country is right (a national number is read with Options › Default Country).',
+		);
 	}
 	const { min, max } = MEP_ASSUMPTIONS.msisdnDigits;
 	if (msisdn.length < min || msisdn.length > max) {
 		throw new MsisdnError(
-			`"${text}" has ${msisdn.length} digits once written internationally (${msisdn}); a mobile number has ${min} to ${max}`,
+			`"${text}" has ${msisdn.length} digits once written internationally (${msisdn}); MEP takes ${min} to ${max}`,
 			`Check for missing or extra digits; MEP expects ${INTERNATIONAL_FORMAT}.`,
 		);
 	}
-	return msisdn;
+	if (check === 'possible') return;
+	if (!number.isValid()) {
+		throw new MsisdnError(
+			`"${text}" is not a number ${where} has assigned: ${msisdn} is in none of its number ranges`,
+			'Check the digits and the country. A range opened after this package was published is refused too: set Options › Number Check to Possible to send it.',
+		);
+	}
+	const type = number.getType();
+	if (check === 'mobile' && type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') {
+		throw new MsisdnError(
+			`"${text}" is ${NUMBER_TYPES[type ?? ''] ?? 'not a mobile number'} in ${where}, not a mobile one: SMS to it never arrives`,
+			'Check that this is the person\'s mobile number, or set Options › Number Check to Valid to send to any assigned number.',
+		);
+	}
 }
 
-function withCountryCode(digits: string, countryCode: string): string {
-	if (digits.startsWith('0')) return countryCode + digits.slice(1); // national trunk prefix
-	if (digits.startsWith(countryCode)) return digits; // already international, only the "+" was left out
-	return countryCode + digits;
+const NUMBER_TYPES: Record<string, string> = {
+	FIXED_LINE: 'a landline (fixed-line) number',
+	TOLL_FREE: 'a toll-free number',
+	PREMIUM_RATE: 'a premium-rate number',
+	SHARED_COST: 'a shared-cost number',
+	VOIP: 'a VoIP number',
+	PERSONAL_NUMBER: 'a personal (follow-me) number',
+	PAGER: 'a pager number',
+	UAN: 'a company (UAN) number',
+	VOICEMAIL: 'a voicemail access number',
+};
+
+/** What lengths a number of its country may have, as international digits: its mobile numbers', where the country has them. */
+function expectedLengths(number: PhoneNumber, country: string | null): { who: string; lengths: number[] } {
+	const code = number.countryCallingCode.length;
+	const plan = country ? planOf(country) : undefined;
+	const mobile = plan?.type('MOBILE')?.possibleLengths();
+	if (plan && mobile?.length) return { who: 'its mobile numbers', lengths: mobile.map((n) => n + code) };
+	const general = plan?.possibleLengths() ?? [];
+	return { who: 'its numbers', lengths: general.length ? general.map((n) => n + code) : [MEP_ASSUMPTIONS.msisdnDigits.min] };
+}
+
+function listLengths(lengths: number[]): string {
+	const sorted = [...new Set(lengths)].sort((a, b) => a - b);
+	if (sorted.length === 1) return String(sorted[0]);
+	const contiguous = sorted.every((n, i) => i === 0 || n === sorted[i - 1] + 1);
+	if (contiguous && sorted.length > 2) return `${sorted[0]} to ${sorted[sorted.length - 1]}`;
+	return `${sorted.slice(0, -1).join(', ')} or ${sorted[sorted.length - 1]}`;
+}
+
+/**
+ * The number's country: the default country where the number fits its ranges (Åland's numbers are
+ * Finland's too, the Vatican's Italy's), else the one its digits belong to, else (a number no range
+ * claims, such as the UK's 07700 900xxx fiction range) the default country when it has that calling
+ * code, else the calling code's main country. Non-geographic numbers (+800, +882) have none.
+ */
+function countryOf(number: PhoneNumber, defaultCountry: DefaultCountry | undefined): string | null {
+	const code = number.countryCallingCode;
+	const fitsDefault = defaultCountry && callingCodeOf(defaultCountry.country) === code;
+	if (fitsDefault && inRangesOf(number.nationalNumber, defaultCountry.country)) return defaultCountry.country;
+	if (number.country) return number.country;
+	if (fitsDefault) return defaultCountry.country;
+	return callingCodes[code]?.[0] ?? null;
+}
+
+const NUMBER_TYPE_NAMES = ['FIXED_LINE', 'MOBILE', 'TOLL_FREE', 'PREMIUM_RATE', 'PERSONAL_NUMBER', 'VOICEMAIL', 'UAN', 'PAGER', 'VOIP', 'SHARED_COST'];
+
+/** Whether a national number is in one of the country's own ranges (libphonenumber names the first country of a shared range). */
+function inRangesOf(nationalNumber: string, country: string): boolean {
+	const plan = planOf(country);
+	return NUMBER_TYPE_NAMES.some((name) => {
+		const type = plan.type(name);
+		return type !== undefined && new RegExp(`^(?:${type.pattern()})$`).test(nationalNumber);
+	});
+}
+
+function callingCodeOf(country: string): string | undefined {
+	for (const [code, countries] of Object.entries(callingCodes)) if (countries.includes(country)) return code;
+	return undefined;
+}
+
+function startsWithIdd(digits: string, country: string): boolean {
+	return new RegExp(`^(?:${planOf(country).IDDPrefix()})`).test(digits);
+}
+
+function countryName(code: string): string {
+	try {
+		return countryNames.of(code) ?? code;
+	} catch {
+		return code;
+	}
+}
+
+/** "the United Kingdom (GB)", for messages. */
+export function describeCountry(code: string): string {
+	const name = countryName(code);
+	const article = /^(United |Netherlands|Philippines|Bahamas|Gambia|Maldives|Comoros|Seychelles|Czech Republic|Dominican Republic|Central African)|Islands$|Emirates$/.test(name) ? 'the ' : '';
+	return `${article}${name} (${code})`;
 }
 
 function toText(input: unknown): string {

@@ -18,6 +18,8 @@ export interface MepRequest {
 	baseUrlField?: BaseUrlField;
 	/** Return All off: at most this many output items. */
 	limit?: number;
+	/** The mobile number's country (ISO 3166 code, null when none), for the output beside `msisdn`. */
+	msisdnCountry?: string | null;
 }
 
 /** One item's node parameters, as the fields of an operation read them. */

@@ -34,7 +34,7 @@ export const inject: MepOperation = {
 				required: true,
 				default: '',
 				placeholder: 'e.g. +44 7700 900750',
-				description: 'The end user MEP treats as the sender. Pasted formats are fine; national numbers need Options › Default Country Code.',
+				description: 'The end user MEP treats as the sender. Pasted formats are fine; national numbers need Options › Default Country.',
 			},
 			'from',
 		),

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { MEP_ASSUMPTIONS } from '../../shared/assumptions';
-import { defaultCountryCodeOption, readMsisdn } from '../../shared/fields';
+import { defaultCountryOption, numberCheckOption, readMsisdn } from '../../shared/fields';
 import { invokeAccepted } from '../../shared/invoke';
 import type { MepOperation } from '../../shared/operation';
 
@@ -63,10 +63,10 @@ export const invoke: MepOperation = {
 					required: true,
 					default: '',
 					placeholder: 'e.g. +44 7700 900412',
-					description: 'The end user the service runs for. Pasted formats are fine; national numbers need Options › Default Country Code.',
+					description: 'The end user the service runs for. Pasted formats are fine; national numbers need Options › Default Country.',
 				},
 			],
-			fill: (item, request) => (request.body = { ...request.body, endUser: { phoneNumber: readMsisdn(item, 'phoneNumber', 'Mobile Number') } }),
+			fill: (item, request) => (request.body = { ...request.body, endUser: { phoneNumber: readMsisdn(item, 'phoneNumber', 'Mobile Number').msisdn } }),
 		},
 		{
 			properties: [
@@ -113,7 +113,7 @@ export const invoke: MepOperation = {
 					placeholder: 'Add Option',
 					default: {},
 					options: [
-						defaultCountryCodeOption,
+						defaultCountryOption,
 						{
 							displayName: 'Mobile Operator ID',
 							name: 'mobileOperatorId',
@@ -121,6 +121,7 @@ export const invoke: MepOperation = {
 							default: 0,
 							description: 'OpenMarket\'s numeric ID of the end user\'s mobile operator, if known',
 						},
+						numberCheckOption,
 					],
 				},
 			],

@@ -1,4 +1,4 @@
-import { exactlyOne, users } from '../../shared/answers';
+import { addedUser } from '../../shared/answers';
 import { countryCodeOptions, mobileNumberField, networkField, subscriptionLocator } from '../../shared/fields';
 import type { MepOperation } from '../../shared/operation';
 
@@ -20,7 +20,7 @@ export const addUser: MepOperation = {
 		),
 		countryCodeOptions,
 	],
-	output: exactlyOne(users, 'users'),
+	output: addedUser,
 	// A number is in a subscription once: adding it again changes nothing.
 	retrySafe: true,
 };

@@ -1,4 +1,4 @@
-import { subscriptions } from '../../shared/answers';
+import { userSubscriptions } from '../../shared/answers';
 import { countryCodeOptions, flag, mobileNumberField, returnAll } from '../../shared/fields';
 import type { MepOperation } from '../../shared/operation';
 
@@ -29,6 +29,6 @@ export const getUserSubscriptions: MepOperation = {
 		returnAll(),
 		countryCodeOptions,
 	],
-	output: subscriptions,
+	output: userSubscriptions,
 	retrySafe: true,
 };
