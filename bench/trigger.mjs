@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { prng } from '../emulator/faults.mjs';
 import { readFileSync } from 'node:fs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,13 +22,7 @@ const LOGIN = { username: 'demo', password: 'Mep-Demo-Pa55&word' };
 
 /** UK, US and German mobiles at random (a fixed seed), as a real list spreads them. */
 function numbers(count) {
-	let state = 7;
-	const random = () => {
-		state = (state + 0x6d2b79f5) | 0;
-		let t = Math.imul(state ^ (state >>> 15), 1 | state);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	const random = prng(7);
 	const blocks = [[447_000_000_000, 1_000_000_000, 'ORANGEUK'], [12_000_000_000, 8_000_000_000, 'CINGULARUS'], [4_915_000_000_000, 200_000_000, 'TMOBILEDE']];
 	const found = new Map();
 	while (found.size < count) {

@@ -167,7 +167,7 @@ test('the trigger polls on main and its execution runs on a worker, with exactly
 	expect(main.log.text).toMatch(new RegExp(`Enqueued execution ${id} `));
 	const [row] = postgres.query(`select data from execution_data where "executionId" = ${Number(id)}`);
 	const items = parse(row[0]).resultData.runData['MEP Trigger'][0].data.main[0].map((item) => item.json);
-	expect(items).toEqual([{ event: 'left', msisdn: '447700900912', subscription: WATCHED, detectedAt: expect.stringMatching(/^\d{4}-/) }]);
+	expect(items).toEqual([{ event: 'left', msisdn: '447700900912', country: 'GB', subscription: WATCHED, detectedAt: expect.stringMatching(/^\d{4}-/) }]);
 	// The next poll finds nothing new: no second execution.
 	const seen = polled();
 	await eventually(polled, (n) => n > seen, 150_000);

@@ -81,6 +81,7 @@ test('published, the trigger records the members without running; a STOP and a j
 	expect(run.output(TRIGGER).find((item) => item.event === 'joined')).toEqual({
 		event: 'joined',
 		msisdn: '447700900601',
+		country: 'GB',
 		subscription: OPENINGS,
 		network: 'O2UK',
 		startDate: '2026-12-02 09:00:00',

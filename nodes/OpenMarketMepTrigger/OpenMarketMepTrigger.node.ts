@@ -1,6 +1,8 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { getSubscriptions } from '../OpenMarketMep/listSearch';
+import { subscriptionsField } from '../OpenMarketMep/resources/broadcast/shared';
+import { requestOption } from '../OpenMarketMep/shared/requestOptions';
 import { DEFAULT_TIMEOUT_MS, pollMembers, SAMPLE_SIZE } from './poll';
 
 /**
@@ -36,17 +38,8 @@ export class OpenMarketMepTrigger implements INodeType {
 				],
 				default: 'memberJoinedOrLeft',
 			},
-			{
-				displayName: 'Subscription Names or IDs',
-				name: 'subscriptions',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getSubscriptions' },
-				required: true,
-				default: [],
-				description:
-					'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-				hint: 'The subscriptions to watch; an expression may give a list or IDs separated by commas',
-			},
+			// Broadcast › Send's Subscriptions, watched instead of sent to.
+			{ ...subscriptionsField().properties[0], hint: 'The subscriptions to watch; an expression may give a list or IDs separated by commas' },
 			{
 				displayName:
 					`The first poll after the workflow is published only records who is in each subscription; later polls report who joined or left since. Fetch Test Event shows up to ${SAMPLE_SIZE} of the latest members and records nothing.`,
@@ -61,21 +54,8 @@ export class OpenMarketMepTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Ignore SSL Issues (Insecure)',
-						name: 'allowUnauthorizedCerts',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to connect even if SSL certificate validation is not possible',
-					},
-					{
-						displayName: 'Proxy',
-						name: 'proxy',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. http://myproxy:3128',
-						description: 'HTTP proxy to use. If authentication is required it can be defined as follow: http://username:password@myproxy:3128.',
-					},
+					requestOption('allowUnauthorizedCerts'),
+					requestOption('proxy'),
 					{
 						displayName: 'Report Existing Members on First Poll',
 						name: 'reportExistingMembers',

@@ -6,6 +6,7 @@ import { paceWaitError, requestError } from '../OpenMarketMep/shared/errors';
 import { outputOf } from '../OpenMarketMep/shared/executor';
 import { users } from '../OpenMarketMep/shared/answers';
 import { readIdList } from '../OpenMarketMep/shared/fields';
+import { countryOfMsisdn } from '../OpenMarketMep/shared/msisdn';
 import type { MepOperation } from '../OpenMarketMep/shared/operation';
 import { RunPaces } from '../OpenMarketMep/shared/accountPaces';
 import { requestSettings } from '../OpenMarketMep/shared/requestOptions';
@@ -103,7 +104,7 @@ async function poll(context: IPollFunctions, manual: boolean): Promise<INodeExec
 		if (reported.includes('joined')) changes.push(...joined(id, current.filter((member) => !before.has(member.msisdn)), detectedAt));
 		if (reported.includes('left')) {
 			const gone = [...before].filter((msisdn) => !now.has(msisdn)).sort(byNumber);
-			changes.push(...gone.map((msisdn) => ({ event: 'left', msisdn, subscription: id, detectedAt })));
+			changes.push(...gone.map((msisdn) => left(msisdn, id, detectedAt)));
 		}
 	}
 	// Written only after every subscription was read and compared, and only when it differs: a
@@ -125,8 +126,11 @@ const sameOther = (a: StoredMembers, b: StoredMembers) => (a.other ?? []).join('
 function joined(subscription: string, members: Member[], detectedAt: string): IDataObject[] {
 	return [...members]
 		.sort((a, b) => (a.startDate ?? '').localeCompare(b.startDate ?? '') || byNumber(a.msisdn, b.msisdn))
-		.map(({ msisdn, network, startDate }) => ({ event: 'joined', msisdn, subscription, network: network ?? '', startDate: startDate ?? '', detectedAt }));
+		.map(({ msisdn, network, startDate }) => ({ event: 'joined', msisdn, country: countryOfMsisdn(msisdn), subscription, network: network ?? '', startDate: startDate ?? '', detectedAt }));
 }
+
+/** A leave event. */
+const left = (msisdn: string, subscription: string, detectedAt: string): IDataObject => ({ event: 'left', msisdn, country: countryOfMsisdn(msisdn), subscription, detectedAt });
 
 /** Fetch Test Event: the latest members of the watched subscriptions, shaped as the events the node reports. */
 function samples(members: Map<string, Member[]>, reported: MemberEvent[], detectedAt: string): INodeExecutionData[][] | null {
@@ -136,7 +140,7 @@ function samples(members: Map<string, Member[]>, reported: MemberEvent[], detect
 		.slice(0, SAMPLE_SIZE);
 	if (latest.length === 0) return null;
 	const items = latest.map(({ subscription, member }) =>
-		reported.includes('joined') ? joined(subscription, [member], detectedAt)[0] : { event: 'left', msisdn: member.msisdn, subscription, detectedAt },
+		reported.includes('joined') ? joined(subscription, [member], detectedAt)[0] : left(member.msisdn, subscription, detectedAt),
 	);
 	return [items.map((json) => ({ json }))];
 }

@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEMO_SEED } from '../../emulator/index.mjs';
+import { prng } from '../../emulator/faults.mjs';
 import { useEmulator } from '../helpers/emulator.mjs';
 import { activeTrigger, root } from '../helpers/n8n.mjs';
 
@@ -14,14 +15,7 @@ const MEMBERS = 100_000;
 
 /** Numbers spread as a real list's are: UK, US and German mobiles, a few thousand apart on average. */
 function members(count, seed = 7) {
-	let state = seed;
-	const random = () => {
-		// mulberry32: 32-bit integer arithmetic, so it never loses precision
-		state = (state + 0x6d2b79f5) | 0;
-		let t = Math.imul(state ^ (state >>> 15), 1 | state);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	const random = prng(seed);
 	const blocks = [
 		[447_000_000_000, 1_000_000_000, 'ORANGEUK'],
 		[12_000_000_000, 8_000_000_000, 'CINGULARUS'],

@@ -51,8 +51,8 @@ test('joins and leaves between polls: one item each, with the number, subscripti
 	expect(error).toBeUndefined();
 	expect(emitted).toHaveLength(1);
 	expect(items.map((item) => item.json)).toEqual([
-		{ event: 'joined', msisdn: '447700900777', subscription: ALERTS, network: 'O2UK', startDate: '2026-12-01 10:00:00', detectedAt: expect.stringMatching(ISO) },
-		{ event: 'left', msisdn: '12515550177', subscription: ALERTS, detectedAt: expect.stringMatching(ISO) },
+		{ event: 'joined', msisdn: '447700900777', country: 'GB', subscription: ALERTS, network: 'O2UK', startDate: '2026-12-01 10:00:00', detectedAt: expect.stringMatching(ISO) },
+		{ event: 'left', msisdn: '12515550177', country: 'US', subscription: ALERTS, detectedAt: expect.stringMatching(ISO) },
 	]);
 	expect(Date.parse(items[0].json.detectedAt)).toBeGreaterThanOrEqual(before - 1000);
 	// Reported once: the next poll has nothing new.
@@ -231,7 +231,7 @@ test('Fetch Test Event: the latest members as samples (at most 5), through a man
 		['joined', '447700900602', '2026-11-03 09:00:00'],
 		['joined', '447700900601', '2026-11-02 09:00:00'],
 	]);
-	expect(items[0].json).toEqual({ event: 'joined', msisdn: '447700900605', subscription: ALERTS, network: 'O2UK', startDate: '2026-11-06 09:00:00', detectedAt: expect.stringMatching(ISO) });
+	expect(items[0].json).toEqual({ event: 'joined', msisdn: '447700900605', country: 'GB', subscription: ALERTS, network: 'O2UK', startDate: '2026-11-06 09:00:00', detectedAt: expect.stringMatching(ISO) });
 	expect(staticData).toEqual(stored);
 	expect(mepTrigger.staticData()).toEqual(stored);
 	// The samples were not reported as changes: the next poll still finds all six.
@@ -242,8 +242,8 @@ test('Fetch Test Event for Member Left gives items shaped as leaves; an empty su
 	const leaves = trigger({ event: 'memberLeft' });
 	const { items } = await leaves.fetchTestEvent();
 	expect(items.map((item) => item.json)).toEqual([
-		{ event: 'left', msisdn: '12515550177', subscription: ALERTS, detectedAt: expect.stringMatching(ISO) },
-		{ event: 'left', msisdn: '447700900412', subscription: ALERTS, detectedAt: expect.stringMatching(ISO) },
+		{ event: 'left', msisdn: '12515550177', country: 'US', subscription: ALERTS, detectedAt: expect.stringMatching(ISO) },
+		{ event: 'left', msisdn: '447700900412', country: 'GB', subscription: ALERTS, detectedAt: expect.stringMatching(ISO) },
 	]);
 	const empty = await trigger({ subscriptions: [DEALS] }).fetchTestEvent();
 	expect(empty.error).toBeUndefined();

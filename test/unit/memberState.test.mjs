@@ -1,5 +1,6 @@
 // The trigger's stored member lists (nodes/OpenMarketMepTrigger/memberState.ts).
 import fc from 'fast-check';
+import { prng } from '../../emulator/faults.mjs';
 import { loadSource } from '../helpers/source.mjs';
 
 const { encodeMembers, decodeMembers } = loadSource('nodes/OpenMarketMepTrigger/memberState.ts');
@@ -34,13 +35,7 @@ test('stored data this node did not write is not read as a member list', () => {
 });
 
 test('100,000 numbers spread evenly over every E.164 length store in under 1 MB; the emulator-like lists in about half', () => {
-	let state = 11;
-	const random = () => {
-		state = (state + 0x6d2b79f5) | 0;
-		let t = Math.imul(state ^ (state >>> 15), 1 | state);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	const random = prng(11);
 	const numbers = new Set();
 	while (numbers.size < 100_000) numbers.add(String(1_000_000 + Math.floor(random() * (999_999_999_999_999 - 1_000_000))));
 	const bytes = JSON.stringify(encodeMembers(numbers)).length;

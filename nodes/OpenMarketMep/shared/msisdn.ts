@@ -113,6 +113,15 @@ export function parseMsisdn(input: unknown, defaultCountry?: DefaultCountry, che
 	return { msisdn, country };
 }
 
+/** The country of a number MEP holds (international digits), null when none can be told. */
+export function countryOfMsisdn(msisdn: string): string | null {
+	try {
+		return countryOf(parsePhoneNumberWithError(`+${msisdn}`, metadata), undefined);
+	} catch {
+		return null;
+	}
+}
+
 /** parseMsisdn's digits alone, with the default country as the option holds it. */
 export function normaliseMsisdn(input: unknown, defaultCountry: unknown = '', check: NumberCheck = 'possible'): string {
 	return parseMsisdn(input, readDefaultCountry(defaultCountry), check).msisdn;

@@ -102,6 +102,13 @@ export const requestOptionsProperty: INodeProperties = {
 	],
 };
 
+/** One of the Request Options, for a node that offers it under its own Options (the trigger). */
+export function requestOption(name: string): INodeProperties {
+	const option = (requestOptionsProperty.options as INodeProperties[]).find((entry) => entry.name === name);
+	if (!option) throw new Error(`Request Options has no "${name}"`);
+	return option;
+}
+
 export interface RequestSettings {
 	/** Items read and sent together, then a pause; undefined: no batching. */
 	batch?: { size: number; intervalMs: number };
