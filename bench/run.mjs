@@ -1,8 +1,8 @@
 // npm run bench: Subscription › Add User in a real n8n 2.41.1 beside n8n's HTTP Request node and a
 // plain HTTP client, against emulated MEPs: near and far (added latency), rate limited, queueing,
 // over HTTPS behind a delaying proxy, several runs side by side, and a burst of one-item sign-ups
-// (bench/burst.mjs); then the node's answer handling alone (bench/parse.mjs) and the trigger on a
-// large subscription (bench/trigger.mjs). Prints tables and a Targets table; writes the chart.
+// (bench/burst.mjs); then the node's answer handling alone (bench/parse.mjs), the trigger on a
+// large subscription (bench/trigger.mjs) and the package's size and load time (bench/load.mjs). Prints tables and a Targets table; writes the chart.
 // Figures, not pass/fail: it fails only if a request is lost or doubled, or the sign-up burst
 // loses, doubles or fails a member with this node (after printing the tables). See BENCHMARKS.md.
 //   npm run bench                       the full run (about 65 minutes on 2 cores, 20 of them the sign-up burst)
@@ -396,6 +396,11 @@ async function main() {
 			report.trigger = JSON.parse(execFileSync(path.join(nodeBin, 'node'), ['--expose-gc', path.join(root, 'bench/trigger.mjs'), ...triggerFlags], { encoding: 'utf8' }));
 			printTrigger(report);
 		}
+		log('Loading the package: dist size, and the time to load each node (fresh processes)…');
+		report.load = JSON.parse(
+			execFileSync(path.join(nodeBin, 'node'), [path.join(root, 'bench/load.mjs'), '--node', path.join(nodeBin, 'node'), '--n8n-modules', path.join(nodeBin, '../../'), '--repeats', options.quick ? '3' : '15'], { encoding: 'utf8' }),
+		)[0];
+		printLoad(report);
 		printTargets(report);
 
 		if (options.profile) {
@@ -489,6 +494,16 @@ function printParse(report) {
 		`| Get Users, ${fmt(getUsers.members)} members | ${getUsers.bodyMiB} MiB | ${fmt(getUsers.medianMs)} ms (first ${fmt(getUsers.firstRunMs)} ms) | ${getUsers.decodeMs} ms | ${getUsers.checkParseAndMapMs} ms | ${getUsers.peakRssMiB} MiB (${getUsers.baselineRssMiB} MiB) | ${getUsers.fullWellFormednessCheckMs} ms |`,
 	);
 	console.log(`| Add User, one member | 0.2 KiB | ${addUser.perItemMs} ms per item | | | | |`);
+	console.log('');
+}
+
+function printLoad(report) {
+	const { jsBytes, files, loadMs } = report.load;
+	console.log('### Loading the package (what n8n does once per process)\n');
+	console.log('| JavaScript shipped in dist/ | Of which | Load OpenMarket MEP (median) | Then OpenMarket MEP Trigger (median) |');
+	console.log('|---:|---|---:|---:|');
+	const parts = Object.entries(files).map(([file, bytes]) => `${path.basename(file)} ${fmt(bytes / 1024)} KiB`).join(', ');
+	console.log(`| ${fmt(jsBytes / 1024)} KiB | ${parts} | ${fmt(loadMs.OpenMarketMep, 1)} ms | ${fmt(loadMs.OpenMarketMepTrigger, 1)} ms |`);
 	console.log('');
 }
 
