@@ -1,6 +1,7 @@
 // The editor of the demo instance (each tested n8n line) seen in Debian's Chromium (driven by
 // playwright-core): the node and its Subscription › Add User fields render, the workflow runs, the
-// sign-up form works, and the node search offers the OpenMarket MEP Trigger.
+// sign-up form works, its Default Country is picked from a searchable list, and the node search
+// offers the OpenMarket MEP Trigger.
 // Screenshots go to test-results/screenshots/<line>/.
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -95,6 +96,24 @@ test('the published sign-up form adds the number typed into it', async () => {
 	await page.screenshot({ path: path.join(shots, 'sign-up-form.png') });
 	await page.locator('button[type="submit"], #submit-btn').first().click();
 	expect(await eventually(members, (list) => list.includes('447700900333'))).toContain('447700900333');
+});
+
+test('the sign-up form\'s Add User reads national numbers as the United Kingdom\'s, picked from the country list', async () => {
+	await page.goto(`${demo.url}/workflow/mepSignUpForm001`);
+	const node = page.locator('[data-test-id="canvas-node"][data-node-name="Add to Product Alerts"]');
+	await node.waitFor();
+	await node.dblclick();
+	await testId('ndv').waitFor();
+	const country = testId('parameter-input-defaultCountryCode').locator('input').first();
+	expect(await eventually(() => country.inputValue(), (value) => value !== '', 10_000)).toBe('United Kingdom (GB, +44)');
+	// The list is searchable: typing filters it to the matching countries.
+	await testId('parameter-input-defaultCountryCode').click();
+	await page.keyboard.type('Ivoire');
+	const options = await eventually(() => page.locator('.el-select-dropdown__item:visible').allInnerTexts(), (texts) => texts.length > 0 && texts.length < 5, 10_000);
+	expect(options.map((t) => t.trim().split('\n')[0])).toContain('Côte d’Ivoire (CI, +225)');
+	await page.screenshot({ path: path.join(shots, 'default-country.png') });
+	await page.keyboard.press('Escape');
+	await closeNodeView();
 });
 
 test('the node search offers the OpenMarket MEP Trigger as a first step, and its example opens with its fields', async () => {

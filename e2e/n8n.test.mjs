@@ -72,7 +72,7 @@ async function run(id) {
 describe('examples/ in a real n8n', () => {
 	test('add a subscriber', async () => {
 		const [items] = nodeOutput(await run('mepAddSubscrib01'), 'Add User');
-		expect(items.map((i) => i.json)).toEqual([{ msisdn: '447700900765', network: 'ORANGEUK', enabled: true }]);
+		expect(items.map((i) => i.json)).toEqual([{ msisdn: '447700900765', country: 'GB', network: 'ORANGEUK', enabled: true }]);
 		expect(subscription('7C1E4A9B2D').members.map((m) => m.msisdn)).toContain('447700900765');
 	});
 
@@ -92,9 +92,18 @@ describe('examples/ in a real n8n', () => {
 
 describe('every resource', () => {
 	test('Subscription › Remove User and Get Users', async () => {
-		expect(nodeOutput(await run('mepE2eRemoveUsr1'), 'MEP')[0].map((i) => i.json)).toEqual([{ msisdn: '12515550177', network: 'CINGULARUS', enabled: false, removed: true }]);
+		expect(nodeOutput(await run('mepE2eRemoveUsr1'), 'MEP')[0].map((i) => i.json)).toEqual([{ msisdn: '12515550177', country: 'US', network: 'CINGULARUS', enabled: false, removed: true }]);
 		const members = nodeOutput(await run('mepE2eGetUsers01'), 'MEP')[0];
 		expect(members.map((i) => i.json.msisdn)).toEqual(['447700900412', '447700900555']);
+	});
+
+	test('a workflow saved with a calling code as Default Country Code (0.1.0) reads national numbers as before', async () => {
+		const [items] = nodeOutput(await run('mepE2eCallCode01'), 'MEP');
+		expect(items.map((i) => i.json)).toEqual([
+			{ msisdn: '447700900781', country: 'GB', network: 'UNKNOWN', enabled: true },
+			{ msisdn: '79123456789', country: 'RU', network: 'UNKNOWN', enabled: true },
+		]);
+		expect(subscription('B2C3D4E5F6A1').members.map((m) => m.msisdn)).toEqual(expect.arrayContaining(['447700900781', '79123456789']));
 	});
 
 	test('Broadcast › Send (Service) with a send date in UK time', async () => {

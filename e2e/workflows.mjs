@@ -98,6 +98,13 @@ export const WORKFLOWS = {
 	inject: mepWorkflow('mepE2eInject0001', 'E2E inject', { resource: 'message', operation: 'inject', code: 'ACME_HTTP_inject', from: '447700900750', msg: 'JOIN café', encoding: 'UTF-8', variables: { variable: [{ scope: 'user', key: 'firstname', value: 'Zoë' }] }, options: {} }),
 	invoke: mepWorkflow('mepE2eInvoke0001', 'E2E invoke', { resource: 'service', operation: 'invoke', environment: 'cie', serviceId: '4D7E1A9C2B3F', phoneNumber: '+44 7700 900412', variables: { variable: [{ key: 'user.firstname', value: 'Robin' }] }, options: {} }),
 	restricted: mepWorkflow('mepE2eRestrict01', 'E2E restricted domains', { resource: 'subscription', operation: 'addUser', subscription: rl('B2C3D4E5F6A1'), msisdn: '447700900901', options: {} }, { credential: RESTRICTED_CREDENTIAL }),
+	// Options › Default Country Code as 0.1.0 saved it: a calling code, fixed and from an expression.
+	savedCallingCode: mepWorkflow(
+		'mepE2eCallCode01',
+		'E2E saved calling code',
+		{ resource: 'subscription', operation: 'addUser', subscription: rl('B2C3D4E5F6A1'), msisdn: '={{ $json.phone }}', options: { defaultCountryCode: '={{ $json.code }}' } },
+		{ items: "[{ phone: '07700 900781', code: '44' }, { phone: '8 (912) 345-67-89', code: '+7' }]" },
+	),
 	bulk: mepWorkflow(
 		'mepE2eBulkAdd001',
 		'E2E bulk add 300',
