@@ -44,12 +44,13 @@ async function addAll(cases, options) {
 	return outcome;
 }
 
-test(`every region's example mobile number (${regions.length}), written nationally, as bare national digits and internationally, with the region and with its calling code as Default Country, reaches MEP as its international digits`, async () => {
+test(`every region's example mobile number (${regions.length}), written nationally, as bare national digits, internationally with + and with 00, with the region and with its calling code as Default Country, reaches MEP as its international digits`, async () => {
 	const cases = [];
 	for (const region of regions) {
 		const number = example(region);
 		const expected = number.number.slice(1);
-		for (const written of [number.formatNational(), number.nationalNumber, number.formatInternational()]) {
+		// "00" is international under every default country, also where the country dials another prefix starting with 00 (Korea, Singapore, Brazil).
+		for (const written of [number.formatNational(), number.nationalNumber, number.formatInternational(), `00 ${number.formatInternational().slice(1)}`]) {
 			for (const country of [region, number.countryCallingCode]) cases.push({ phone: written, country, expected, region });
 		}
 	}

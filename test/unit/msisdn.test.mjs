@@ -19,6 +19,14 @@ describe('normaliseMsisdn: what people paste becomes MEP international digits', 
 		['+44 (0)7700 900765', '', '447700900765'],
 		['+44 7700\n900765', '', '447700900765'],
 		['+44\u00a07700\u00a0900765', '', '447700900765'],
+		['\u200b+44 7700 900765\u200b', '', '447700900765'],
+		['(+44) 7700 900765', '', '447700900765'],
+		['+57 (0)321 123 4567', '', '573211234567'], // "(0)": the trunk prefix, dialled only nationally
+		['0011 44 7700 900765', 'AU', '447700900765'], // Australia's international prefix
+		['001 81 90 1234 5678', 'KR', '819012345678'], // one of Korea's
+		['0081 90 1234 5678', 'KR', '819012345678'], // yet 00 is international there too
+		['0065 9123 4567', 'SG', '6591234567'],
+		['0044 7911 123456', 'CV', '447911123456'],
 		[447700900765, '', '447700900765'],
 		[12515550145n, '', '12515550145'],
 	])('%p (default country %p) → %p', (input, country, expected) => {
@@ -77,6 +85,21 @@ describe('parseMsisdn: the country beside the digits, and the three checks', () 
 		['+882 3456 7890 12', undefined, { msisdn: '8823456789012', country: null }], // non-geographic
 	])('%p (default %p) → %p', (input, country, expected) => {
 		expect(parseMsisdn(input, readDefaultCountry(country))).toEqual(expected);
+	});
+
+	test('a non-geographic number\'s lengths are its own; one digit is one digit', () => {
+		expect(() => normaliseMsisdn('+800 1234 567')).toThrow(/too short for \+800: 10 digits once written internationally \(8001234567\), its numbers have 11$/);
+		expect(() => normaliseMsisdn('+1')).toThrow(/"\+1" is too short to be a phone number: 1 digit$/);
+	});
+
+	test('an extension is refused with a fix that says to leave it out', () => {
+		let thrown;
+		try {
+			normaliseMsisdn('+44 7700 900765 ext. 12');
+		} catch (error) {
+			thrown = error;
+		}
+		expect(thrown.fix).toMatch(/leave out an extension/);
 	});
 
 	test('the MEP documentation\'s examples pass the default check; the UK fiction range is refused by Valid', () => {

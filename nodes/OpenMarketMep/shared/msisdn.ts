@@ -47,10 +47,10 @@ const plans = new Metadata(metadata) as unknown as {
 	isNonGeographicCallingCode(code: string): boolean;
 };
 const callingCodes = plans.countryCallingCodes();
-const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
-function planOf(country: string): NumberingPlan {
-	plans.selectNumberingPlan(country);
+/** A country's numbering plan, or (given a calling code) that of a non-geographic code such as 800. */
+function planOf(countryOrCallingCode: string): NumberingPlan {
+	plans.selectNumberingPlan(countryOrCallingCode);
 	return plans.numberingPlan;
 }
 
@@ -81,7 +81,7 @@ export function readDefaultCountry(input: unknown): DefaultCountry | undefined {
 	if (!main) {
 		throw new MsisdnError(
 			`"${text}" is neither a country nor a country calling code`,
-			'Pick the country from the list, or give its ISO code (e.g. GB) or its calling code (e.g. 44 for the UK, 1 for the US and Canada); leave it empty when every number is international.',
+			'Pick the country from the list, or give its ISO code (e.g. GB) or its calling code (e.g. 44 for the UK, 1 for the US and Canada); remove the option when every number is international.',
 		);
 	}
 	return { country: main as CountryCode };
@@ -95,18 +95,21 @@ export function readDefaultCountry(input: unknown): DefaultCountry | undefined {
  */
 export function parseMsisdn(input: unknown, defaultCountry?: DefaultCountry, check: NumberCheck = 'possible'): Msisdn {
 	const text = toText(input);
-	if (!ALLOWED.test(text)) {
-		const bad = [...text].find((c) => !/[0-9+\s\u00a0\u2000-\u200b\u202f().\-/]/.test(c)) ?? '+';
+	// "(+44) 7700 900765": the country code in brackets.
+	const written = text.replace(/^\(\+(\d{1,3})\)/, '+$1');
+	if (!ALLOWED.test(written)) {
+		const bad = [...written].find((c) => !/[0-9+\s\u00a0\u2000-\u200b\u202f().\-/]/.test(c)) ?? '+';
 		throw new MsisdnError(
 			`"${text}" is not a phone number: it contains "${bad}"`,
-			`Use digits only, in ${INTERNATIONAL_FORMAT}. Spaces, dashes, dots and brackets are fine.`,
+			`Use digits only, in ${INTERNATIONAL_FORMAT}. Spaces, dashes, dots and brackets are fine; leave out an extension (ext. 12): SMS goes to the number alone.`,
 		);
 	}
-	const digits = text.replace(SEPARATORS, '').replace(/^\+/, '');
+	// "+44 (0)7700 900765": the bracketed trunk 0 is dialled only nationally.
+	const digits = written.replace(/\(0\)/g, '').replace(SEPARATORS, '').replace(/^\+/, '');
 	if (digits === '') {
 		throw new MsisdnError(`"${text}" has no digits`, `Enter the number in ${INTERNATIONAL_FORMAT}.`);
 	}
-	const number = read(text, digits, defaultCountry);
+	const number = read(text, written.startsWith('+'), digits, defaultCountry);
 	const msisdn = number.number.slice(1);
 	const country = countryOf(number, defaultCountry);
 	judge(text, number, msisdn, country, check);
@@ -127,11 +130,11 @@ export function normaliseMsisdn(input: unknown, defaultCountry: unknown = '', ch
 	return parseMsisdn(input, readDefaultCountry(defaultCountry), check).msisdn;
 }
 
-function read(text: string, digits: string, defaultCountry: DefaultCountry | undefined): PhoneNumber {
-	const international = text.startsWith('+');
-	// "00" is the international prefix almost everywhere; where the default country dials another
-	// (011 in North America, 0011 in Australia), libphonenumber reads that one from its rules.
-	const viaDoubleZero = !international && digits.startsWith('00') && !(defaultCountry && startsWithIdd(digits, defaultCountry.country));
+function read(text: string, international: boolean, digits: string, defaultCountry: DefaultCountry | undefined): PhoneNumber {
+	// "00" starts an international number, whatever the default country (saved workflows rely on
+	// it). Only where that reading cannot be a number and the default country dials another
+	// international prefix starting with 00 (0011 in Australia, 001 in Korea) is that one read.
+	const viaDoubleZero = !international && digits.startsWith('00') && !(defaultCountry && startsWithIdd(digits, defaultCountry.country) && !possibleAsInternational(digits.slice(2)));
 	if (!international && !viaDoubleZero && !defaultCountry && digits.startsWith('0')) {
 		throw new MsisdnError(`"${text}" looks like a national number (it starts with 0)`, `Write it in ${INTERNATIONAL_FORMAT}, or ${SET_COUNTRY}.`);
 	}
@@ -155,7 +158,7 @@ function parseFailure(text: string, digits: string, asInternational: boolean, de
 	if (error.message === 'TOO_SHORT' || error.message === 'TOO_LONG') {
 		const country = defaultCountry?.country;
 		return new MsisdnError(
-			`"${text}" is ${error.message === 'TOO_SHORT' ? 'too short' : 'too long'} ${country ? `for ${describeCountry(country)}` : 'to be a phone number'}: ${digits.length} digits`,
+			`"${text}" is ${error.message === 'TOO_SHORT' ? 'too short' : 'too long'} ${country ? `for ${describeCountry(country)}` : 'to be a phone number'}: ${digitCount(digits.length)}`,
 			'Check for missing or extra digits.',
 		);
 	}
@@ -166,7 +169,7 @@ function judge(text: string, number: PhoneNumber, msisdn: string, country: strin
 	const where = country ? describeCountry(country) : `+${number.countryCallingCode}`;
 	if (!number.isPossible()) {
 		const verdict = validatePhoneNumberLength(number.number, metadata);
-		const count = `${msisdn.length} digits once written internationally (${msisdn})`;
+		const count = `${digitCount(msisdn.length)} once written internationally (${msisdn})`;
 		const expected = expectedLengths(number, country);
 		const problem = verdict === 'TOO_SHORT' || verdict === 'TOO_LONG' ? `is too ${verdict === 'TOO_SHORT' ? 'short' : 'long'} for ${where}: ${count}` : `has ${count}, a length no number of ${where} has`;
 		throw new MsisdnError(
@@ -177,7 +180,7 @@ function judge(text: string, number: PhoneNumber, msisdn: string, country: strin
 	const { min, max } = MEP_ASSUMPTIONS.msisdnDigits;
 	if (msisdn.length < min || msisdn.length > max) {
 		throw new MsisdnError(
-			`"${text}" has ${msisdn.length} digits once written internationally (${msisdn}); MEP takes ${min} to ${max}`,
+			`"${text}" has ${digitCount(msisdn.length)} once written internationally (${msisdn}); MEP takes ${min} to ${max}`,
 			`Check for missing or extra digits; MEP expects ${INTERNATIONAL_FORMAT}.`,
 		);
 	}
@@ -212,12 +215,13 @@ const NUMBER_TYPES: Record<string, string> = {
 /** What lengths a number of its country may have, as international digits: its mobile numbers', where the country has them. */
 function expectedLengths(number: PhoneNumber, country: string | null): { who: string; lengths: number[] } {
 	const code = number.countryCallingCode.length;
-	const plan = country ? planOf(country) : undefined;
-	const mobile = plan?.type('MOBILE')?.possibleLengths();
-	if (plan && mobile?.length) return { who: 'its mobile numbers', lengths: mobile.map((n) => n + code) };
-	const general = plan?.possibleLengths() ?? [];
-	return { who: 'its numbers', lengths: general.length ? general.map((n) => n + code) : [MEP_ASSUMPTIONS.msisdnDigits.min] };
+	const plan = planOf(country ?? number.countryCallingCode);
+	const mobile = plan.type('MOBILE')?.possibleLengths();
+	if (mobile?.length) return { who: 'its mobile numbers', lengths: mobile.map((n) => n + code) };
+	return { who: 'its numbers', lengths: plan.possibleLengths().map((n) => n + code) };
 }
+
+const digitCount = (count: number) => `${count} digit${count === 1 ? '' : 's'}`;
 
 function listLengths(lengths: number[]): string {
 	const sorted = [...new Set(lengths)].sort((a, b) => a - b);
@@ -258,12 +262,24 @@ function callingCodeOf(country: string): string | undefined {
 	return undefined;
 }
 
+function possibleAsInternational(digits: string): boolean {
+	try {
+		return parsePhoneNumberWithError(`+${digits}`, metadata).isPossible();
+	} catch {
+		return false;
+	}
+}
+
 function startsWithIdd(digits: string, country: string): boolean {
 	return new RegExp(`^(?:${planOf(country).IDDPrefix()})`).test(digits);
 }
 
+let countryNames: Intl.DisplayNames | undefined;
+
+/** The country's English name (Node's ICU); its ISO code where the runtime has no names. */
 function countryName(code: string): string {
 	try {
+		countryNames ??= new Intl.DisplayNames(['en'], { type: 'region' });
 		return countryNames.of(code) ?? code;
 	} catch {
 		return code;
@@ -278,7 +294,7 @@ export function describeCountry(code: string): string {
 }
 
 function toText(input: unknown): string {
-	if (typeof input === 'string') return input.trim();
+	if (typeof input === 'string') return input.replace(/^[\s\u200b]+|[\s\u200b]+$/g, '');
 	if (typeof input === 'bigint') return input.toString();
 	if (typeof input === 'number') {
 		if (!Number.isSafeInteger(input) || input < 0) {
