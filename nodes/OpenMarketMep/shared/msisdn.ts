@@ -47,6 +47,8 @@ const plans = new Metadata(metadata) as unknown as {
 	isNonGeographicCallingCode(code: string): boolean;
 };
 const callingCodes = plans.countryCallingCodes();
+/** Each country's calling code, looked up per item. */
+const callingCodeByCountry = new Map(Object.entries(callingCodes).flatMap(([code, countries]) => countries.map((country) => [country, code] as const)));
 
 /** A country's numbering plan, or (given a calling code) that of a non-geographic code such as 800. */
 function planOf(countryOrCallingCode: string): NumberingPlan {
@@ -56,9 +58,8 @@ function planOf(countryOrCallingCode: string): NumberingPlan {
 
 /** Every region libphonenumber knows, for the Default Country picker: "United Kingdom (GB, +44)". */
 export function countryOptions(): Array<{ name: string; value: string }> {
-	const calling = new Map(Object.entries(callingCodes).flatMap(([code, countries]) => countries.map((country) => [country, code] as const)));
 	return getCountries(metadata)
-		.map((code) => ({ name: `${countryName(code)} (${code}, +${calling.get(code) ?? '?'})`, value: code as string }))
+		.map((code) => ({ name: `${countryName(code)} (${code}, +${callingCodeByCountry.get(code) ?? '?'})`, value: code as string }))
 		.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -258,8 +259,7 @@ function inRangesOf(nationalNumber: string, country: string): boolean {
 }
 
 function callingCodeOf(country: string): string | undefined {
-	for (const [code, countries] of Object.entries(callingCodes)) if (countries.includes(country)) return code;
-	return undefined;
+	return callingCodeByCountry.get(country);
 }
 
 function possibleAsInternational(digits: string): boolean {
