@@ -191,11 +191,20 @@ describe('HTTP 429: MEP did nothing, so the node waits and tries again', () => {
 		expect(error.message).toMatch(/^The request to MEP failed: /);
 	});
 
-	test('gives up after 5 tries however long the timeout', async () => {
+	test('without a Retry-After, gives up after 5 tries however long the timeout', async () => {
 		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429NoRetryAfter' }] });
 		const { error } = await runNode({ parameters: addUser(), items: phones(1), credentials: mep.credentials() });
 		expect(error.description).toMatch(/tried 5 times/);
 		expect(await mep.requests()).toHaveLength(5);
+	}, 30_000);
+
+	test('with a Retry-After, keeps to it past 5 tries: a run of 429s does not lose the item', async () => {
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429', retryAfter: 0, count: 8 }] });
+		const { error } = await runNode({ parameters: addUser(), items: phones(1), credentials: mep.credentials() });
+		expect(error).toBeUndefined();
+		expect((await mep.requests()).map((r) => r.status)).toEqual([...Array(8).fill(429), 200]);
+		expect(mep.emulator.stats().rateLimited).toBe(8);
+		expect(members()).toEqual([phones(1)[0].json.phone]);
 	}, 30_000);
 });
 

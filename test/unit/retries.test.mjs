@@ -95,17 +95,27 @@ describe('when an item is tried again', () => {
 		expect(item.stop).toBe('time');
 	});
 
-	test('429: Retry-After, else 0.5 s doubling; up to 5 tries; not counted as a fault', () => {
+	test('429: Retry-After, else 0.5 s doubling; up to 5 without Retry-After; not counted as a fault', () => {
 		const item = tries(false);
 		expect(item.next(answer(429, { 'retry-after': '2' }), 60_000)).toBe(2000);
 		expect(item.next(answer(429), 60_000)).toBe(1000); // the growing wait grew meanwhile
 		expect(item.next(answer(429), 60_000)).toBe(2000);
 		expect(item.next(answer(429), 60_000)).toBe(4000);
-		expect(item.next(answer(429), 60_000)).toBeUndefined();
+		expect(item.next(answer(429), 60_000)).toBe(8000);
+		expect(item.next(answer(429), 60_000)).toBeUndefined(); // the 5th without Retry-After
 		expect(item.stop).toBe('rateLimitTries');
+		expect(item.rateLimitedTries).toBe(6);
 		const late = tries(true);
 		expect(late.next(answer(429, { 'retry-after': '40' }), 60_000)).toBeUndefined(); // longer than MEP's wait the node keeps to
 		expect(late.stop).toBe('rateLimitWait');
+	});
+
+	test('429 with Retry-After: tried again for as long as the item\'s time allows, however many', () => {
+		const item = tries(false);
+		for (let i = 0; i < 50; i++) expect(item.next(answer(429, { 'retry-after': '1' }), 60_000 - i * 1000)).toBe(1000);
+		expect(item.next(answer(429, { 'retry-after': '1' }), 1000)).toBeUndefined();
+		expect(item.stop).toBe('rateLimitWait');
+		expect(item.rateLimitedTries).toBe(51);
 	});
 
 	test('the run\'s budget: 10 retries, and one more for every 10 items sent', () => {

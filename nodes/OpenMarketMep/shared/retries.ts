@@ -17,7 +17,11 @@ export const RETRY = {
 	budget: { initial: 10, itemsPerRetry: 10 },
 	/** HTTP statuses that mean MEP or something in front of it failed for the moment. */
 	transientStatuses: [500, 502, 503, 504],
-	/** 429 (MEP did nothing): waits for Retry-After, else a growing wait, within the item's Timeout. */
+	/**
+	 * 429 (MEP did nothing): waits for its Retry-After, kept to as long as the item's Timeout allows
+	 * (the account's pace holds every execution until then); without one, a growing wait, at most
+	 * `maxTries` 429s.
+	 */
 	rateLimit: { maxTries: 5, firstWaitMs: 500, maxWaitMs: 30_000 },
 } as const;
 
@@ -129,6 +133,9 @@ export class ItemTries {
 
 	private rateLimited = 0;
 
+	/** 429s that came without a Retry-After: the node had to guess how long to wait. */
+	private rateLimitGuesses = 0;
+
 	private rateLimitWaitMs: number = RETRY.rateLimit.firstWaitMs;
 
 	stop: StopReason = 'done';
@@ -167,11 +174,16 @@ export class ItemTries {
 		return waitMs;
 	}
 
-	/** 429: MEP did nothing. Its Retry-After, else a growing wait; never sooner than MEP asked. */
+	/**
+	 * 429: MEP did nothing. Its Retry-After, else a growing wait; never sooner than MEP asked. A 429
+	 * that says when to come back does not use up a try: one execution among many sharing the
+	 * account's pace may meet several in a row, and a sign-up lost to that is what the pace is for.
+	 */
 	private afterRateLimit(answer: MepAnswer, timeLeftMs: number): number | undefined {
 		this.rateLimited += 1;
-		if (this.rateLimited >= RETRY.rateLimit.maxTries) return this.stopWith('rateLimitTries');
-		const waitMs = retryAfterMs(answer.headers['retry-after']) ?? this.rateLimitWaitMs;
+		const retryAfter = retryAfterMs(answer.headers['retry-after']);
+		if (retryAfter === undefined && ++this.rateLimitGuesses >= RETRY.rateLimit.maxTries) return this.stopWith('rateLimitTries');
+		const waitMs = retryAfter ?? this.rateLimitWaitMs;
 		if (waitMs > RETRY.rateLimit.maxWaitMs || waitMs >= timeLeftMs) return this.stopWith('rateLimitWait');
 		this.rateLimitWaitMs *= 2;
 		return waitMs;
