@@ -104,6 +104,9 @@ beforeAll(async () => {
 			// most of 300 form submissions arriving at once ("timeout exceeded when trying to connect"); with
 			// 10, n8n 2.x once answered 8 of them 503 "Database is not ready!" (its health check starved).
 			DB_POSTGRESDB_POOL_SIZE: '20',
+			// On a slower CI machine, 20 connections still left 2.x answering the burst for 43 s, and
+			// most executions failed waiting over n8n's 20 s for one: what a busy n8n is tuned for.
+			DB_POSTGRESDB_CONNECTION_TIMEOUT: '120000',
 		};
 	};
 	const mainEnv = await queueEnv('mep-queue-main-');
