@@ -10,6 +10,7 @@ export const FAULTS = [
 	'reset',
 	'hang',
 	'malformedXml',
+	'stallMidList',
 	'userWithoutMsisdn',
 	'unclosedUserInLargeList',
 	'htmlProxyError',
@@ -69,6 +70,7 @@ function validate(spec) {
 		if (rule.concurrency !== undefined && !(Number.isInteger(rule.concurrency) && rule.concurrency >= 1)) fail(`rules[${i}].concurrency must be a whole number >= 1`);
 		if (rule.transient !== undefined && typeof rule.transient !== 'boolean') fail(`rules[${i}].transient must be true or false`);
 		if (rule.transient && !rule.fault) fail(`rules[${i}].transient needs a fault`);
+		if (rule.bodyChunkBytes !== undefined && !(Number.isInteger(rule.bodyChunkBytes) && rule.bodyChunkBytes >= 1)) fail(`rules[${i}].bodyChunkBytes must be a whole number >= 1`);
 		nonNegative(rule.latencyMs, 'latencyMs', i);
 		nonNegative(rule.jitterMs, 'jitterMs', i);
 		if (rule.rateLimit !== undefined) {
@@ -143,6 +145,7 @@ export class FaultPlan {
 			if (rule.route !== undefined && rule.route !== '*' && rule.route !== route) return;
 			if (rule.login !== undefined && rule.login !== login) return;
 			decision.delayMs += (rule.latencyMs ?? 0) + (rule.jitterMs ? Math.floor(this.random() * rule.jitterMs) : 0);
+			decision.bodyChunkBytes ??= rule.bodyChunkBytes;
 			if (this.queues[index]) decision.queues.push(this.queues[index]);
 			if (rule.rateLimit) {
 				// A fixed one-second window per rule: at most perSecond requests in each wall-clock second.
@@ -233,6 +236,13 @@ export function serveFault(fault, res, hung, req, rule = {}) {
 			}, 20);
 		case 'hang':
 			// Accepted, never answered; close() destroys it.
+			hung.add(res);
+			return res.on('close', () => hung.delete(res));
+		case 'stallMidList':
+			// The start of a member list, then nothing more (a server that stalls mid-answer): only
+			// a client's own deadline ends it; close() destroys it.
+			res.writeHead(200, { ...textHeaders, 'Transfer-Encoding': 'chunked' });
+			res.write(latin1Bytes('<?xml version="1.0" encoding="ISO-8859-1"?>\n<users>\n   <user>\n      <msisdn>447700900412</msisdn>\n   </user>\n   <user>\n      <msisdn>4477'));
 			hung.add(res);
 			return res.on('close', () => hung.delete(res));
 		case 'malformedXml':

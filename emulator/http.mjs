@@ -14,10 +14,26 @@ export class MepReply extends Error {
 	}
 }
 
-/** XML success: 200, text/plain, chunked (no Content-Length), ISO-8859-1 bytes. */
-export function sendXml(res, xml, status = 200) {
-	res.writeHead(status, { 'Content-Type': 'text/plain', Server: SERVER_HEADER, 'Transfer-Encoding': 'chunked' });
-	res.end(latin1Bytes(xml));
+/**
+ * XML success: 200, text/plain, chunked (no Content-Length), ISO-8859-1 bytes. `pieces`: the
+ * document as strings (a long list, generated as it is written), else `xml` whole. `chunkBytes`:
+ * the body goes out in pieces of that many bytes, each written once the last one left, a moment
+ * apart, so that the client reads them one by one (`onPiece` counts them).
+ */
+export async function sendXml(res, xml, { pieces, chunkBytes, onPiece } = {}) {
+	res.writeHead(200, { 'Content-Type': 'text/plain', Server: SERVER_HEADER, 'Transfer-Encoding': 'chunked' });
+	for (const text of pieces ?? [xml]) {
+		const bytes = latin1Bytes(text);
+		for (let at = 0; at < bytes.length; at += chunkBytes ?? bytes.length) {
+			if (res.destroyed) return;
+			const piece = chunkBytes ? bytes.subarray(at, at + chunkBytes) : bytes;
+			onPiece?.();
+			// Waits while the client reads slower than the list is generated (as a server's socket buffer fills).
+			if (!res.write(piece)) await drained(res);
+			if (chunkBytes) await new Promise((resolve) => setTimeout(resolve, 2));
+		}
+	}
+	res.end();
 }
 
 /** Plain text with a Content-Length, e.g. `OK` (Content-Length: 2) or a rejection. */
@@ -79,4 +95,15 @@ export function sendRaw204(res, { reason, text, bodyDelayMs }, withBody) {
 export function send(res, reply) {
 	if (reply.contentType === 'application/json') sendJson(res, reply.status, reply.body, reply.headers);
 	else sendText(res, reply.status, reply.body, reply.headers);
+}
+
+/** Resolves once the response can take more, or is gone. */
+function drained(res) {
+	return new Promise((resolve) => {
+		const done = () => {
+			res.off('drain', done).off('close', done);
+			resolve();
+		};
+		res.on('drain', done).on('close', done);
+	});
 }

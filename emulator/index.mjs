@@ -168,6 +168,8 @@ export async function startEmulator(options = {}) {
 			peakRequestsInFlight: inFlight,
 			rateLimited: 0,
 			faultsInjected: 0,
+			// Pieces of answers written in `bodyChunkBytes` pieces.
+			bodyPieces: 0,
 		};
 	};
 	resetStats();
@@ -222,13 +224,13 @@ export async function startEmulator(options = {}) {
 				if (decision.fault.startsWith('status429')) stats.rateLimited += 1;
 				return serveFault(decision.fault, res, hung, req, decision.rule);
 			}
-			return await answer(req, res, url, invoke);
+			return await answer(req, res, url, invoke, decision.bodyChunkBytes);
 		} finally {
 			noteStatus();
 		}
 	}
 
-	async function answer(req, res, url, invoke) {
+	async function answer(req, res, url, invoke, chunkBytes) {
 		try {
 			if (invoke) {
 				const body = req.method === 'POST' ? await readBody(req, INVOKE.bodyLimit.bytes) : '';
@@ -246,7 +248,10 @@ export async function startEmulator(options = {}) {
 				throw new MepReply(status, text(), { headers });
 			}
 			const result = CMX_ROUTES[url.pathname](state, url.searchParams);
-			if (result.xml !== undefined) return sendXml(res, result.xml);
+			if (result.xml !== undefined || result.pieces !== undefined) {
+				const onPiece = chunkBytes ? () => (stats.bodyPieces += 1) : undefined;
+				return await sendXml(res, result.xml, { pieces: result.pieces, chunkBytes, onPiece });
+			}
 			if (result.raw204 !== undefined) return sendRaw204(res, result.raw204, send204Body);
 			return sendText(res, 200, result.text);
 		} catch (error) {

@@ -30,6 +30,24 @@ export function listDocument(root, child, objects) {
 	return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The same document as listDocument, in pieces of about `pieceChars` characters, generated as
+ * they are taken: a list of a million members is never one string.
+ */
+export function* listDocumentPieces(root, child, objects, pieceChars = 64 * 1024) {
+	let piece = `${declaration}\n<${root}>\n`;
+	for (const object of objects) {
+		piece += `${indent}<${child}>\n`;
+		for (const [name, value] of Object.entries(object)) piece += `${element(name, value, indent + indent)}\n`;
+		piece += `${indent}</${child}>\n`;
+		if (piece.length >= pieceChars) {
+			yield piece;
+			piece = '';
+		}
+	}
+	yield `${piece}</${root}>\n`;
+}
+
 /** A single-element answer such as the provisional broadcast acknowledgement. */
 export function recordDocument(root, fields) {
 	const lines = [declaration, `<${root}>`];

@@ -1,7 +1,7 @@
 // Subscription API routes (SPEC 4.6–4.13); the two broadcasts under /subscriptionapi are in broadcast.mjs.
 import { LIMITS, SUCCESS } from '../assumptions.mjs';
 import { canAccessCollection, newId, ROLES, ukTimestamp } from '../state.mjs';
-import { listDocument } from '../xml.mjs';
+import { listDocument, listDocumentPieces } from '../xml.mjs';
 import { authenticate, booleanParameter, invalid, maxLength, msisdn, reject, required, requireRoles, unknownId } from './common.mjs';
 
 /** Subscriptions Manager or User, plus the two permissions every subscription call needs (SPEC 2.8). */
@@ -75,8 +75,12 @@ export const subscriptionRoutes = {
 		const account = subscriptionUser(state, query);
 		const subscription = findSubscription(state, account, query);
 		// Only current members, always enabled=true (SPEC 4.8); removed numbers are gone from `members`.
-		const users = subscription.members.map((m) => ({ msisdn: m.msisdn, network: m.network, enabled: true, startDate: m.startDate }));
-		return { xml: listDocument('users', 'user', users) };
+		// The list as it is now, written as it is generated (a million members is never one string).
+		const users = subscription.members.slice();
+		const fields = function* () {
+			for (const m of users) yield { msisdn: m.msisdn, network: m.network, enabled: true, startDate: m.startDate };
+		};
+		return { pieces: listDocumentPieces('users', 'user', fields()) };
 	},
 
 	'/subscriptionapi/viewusersubscriptions'(state, query) {

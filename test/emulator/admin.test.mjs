@@ -116,6 +116,7 @@ test('GET /_emulator/stats and POST /_emulator/stats/reset', async () => {
 		requestsInFlightMedian: 1,
 		rateLimited: 1,
 		faultsInjected: 1,
+		bodyPieces: 0,
 	});
 	expect(json.peakConnections).toBeGreaterThanOrEqual(1);
 	const reset = await admin('/stats/reset', { method: 'POST' });

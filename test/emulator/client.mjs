@@ -11,7 +11,7 @@ export function request(url, { method = 'GET', headers = {}, body, timeoutMs = 1
 			res.on('data', (chunk) => chunks.push(chunk));
 			res.on('end', () => {
 				const bytes = Buffer.concat(chunks);
-				resolve({ status: res.statusCode, statusMessage: res.statusMessage, headers: res.headers, bytes, text: bytes.toString('latin1') });
+				resolve({ status: res.statusCode, statusMessage: res.statusMessage, headers: res.headers, bytes, text: bytes.toString('latin1'), reads: chunks.length });
 			});
 			res.on('error', reject);
 		});

@@ -3,6 +3,7 @@
 import { startEmulator } from '../../emulator/index.mjs';
 import { FaultPlan } from '../../emulator/faults.mjs';
 import { DEMO, mep, rawRequest, request } from './client.mjs';
+import { listDocument } from '../../emulator/xml.mjs';
 
 let emulator;
 beforeAll(async () => (emulator = await startEmulator()));
@@ -400,6 +401,31 @@ describe('probability and count', () => {
 	});
 });
 
+describe('answers in pieces', () => {
+	const USERS = ['/subscriptionapi/viewsubscriptionusers', { subscription: '7C1E4A9B2D' }];
+
+	test('bodyChunkBytes: the same bytes, in pieces the client reads one by one, counted', async () => {
+		const whole = await mep(emulator, ...USERS);
+		emulator.setFaults({ rules: [{ route: USERS[0], bodyChunkBytes: 7 }] });
+		const pieces = await mep(emulator, ...USERS);
+		expect(pieces.bytes.equals(whole.bytes)).toBe(true);
+		expect(emulator.stats().bodyPieces).toBe(Math.ceil(whole.bytes.length / 7));
+		expect(pieces.reads).toBeGreaterThan(whole.bytes.length / 7 / 2); // at most two pieces per read
+		expect(emulator.stats().faultsInjected).toBe(0); // not a fault: the answer is the same
+	});
+
+	test('a long member list is written as it is generated, the same document as listDocument gives', async () => {
+		const add = Array.from({ length: 20_000 }, (_, i) => ({ msisdn: String(447700000000 + i), network: 'O2UK', startDate: '2025-01-01 00:00:00' }));
+		const response = await request(`${emulator.adminUrl}/members`, { method: 'POST', body: JSON.stringify({ subscription: '7C1E4A9B2D', add }) });
+		expect(response.status).toBe(200);
+		const listed = await mep(emulator, ...USERS);
+		const members = emulator.state().subscriptions.find((s) => s.id === '7C1E4A9B2D').members;
+		const expected = listDocument('users', 'user', members.map((m) => ({ msisdn: m.msisdn, network: m.network, enabled: true, startDate: m.startDate })));
+		expect(listed.text).toBe(expected);
+		expect(listed.reads).toBeGreaterThan(1);
+	});
+});
+
 describe('fault spec validation', () => {
 	test.each([
 		[{ rules: [{ fault: 'meteor' }] }, /unknown fault "meteor"/],
@@ -412,6 +438,8 @@ describe('fault spec validation', () => {
 		[{ rules: [{ fault: 'redirect' }] }, /redirectTo must be a base URL/],
 		[{ rules: [{ fault: 'redirect', redirectTo: 'http://localhost:1/path' }] }, /redirectTo must be a base URL/],
 		[{ rules: [{ concurrency: 0 }] }, /concurrency must be a whole number >= 1/],
+		[{ rules: [{ bodyChunkBytes: 0 }] }, /bodyChunkBytes must be a whole number >= 1/],
+		[{ rules: [{ bodyChunkBytes: 2.5 }] }, /bodyChunkBytes must be a whole number >= 1/],
 		[{ rules: [{ transient: true }] }, /transient needs a fault/],
 		[{ rules: [{ fault: 'status500', retryAfter: 2 }] }, /retryAfter \(whole seconds\) goes with the status429 fault/],
 		[{ rules: [{ rateLimit: { perSecond: 1, retryAfter: 'soon' } }] }, /retryAfter must be true, false or whole seconds/],
