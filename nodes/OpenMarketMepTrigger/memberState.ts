@@ -1,4 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
+import { sortNumbers, STEPS_PER_LOOK } from '../OpenMarketMep/shared/slices';
+import type { Slices } from '../OpenMarketMep/shared/slices';
 
 /**
  * What the trigger remembers of a subscription between polls: its members' numbers, and nothing
@@ -6,6 +8,9 @@ import type { IDataObject } from 'n8n-workflow';
  * static data, which n8n saves inside the workflow, so it must stay small: numbers in MEP's
  * international form (digits, no leading 0, at most 15: E.164) are sorted and stored as the
  * base-36 gaps between them, a few bytes each; any other number is kept as it came.
+ *
+ * In memory a list is a sorted Float64Array (every such number is exact as a double), never a
+ * string per member; reading, comparing and writing a million of them is done in slices.
  */
 export interface StoredMembers {
 	/** The sorted international numbers as base-36 gaps, comma-separated (the first is the number itself). */
@@ -22,48 +27,154 @@ export interface TriggerState {
 	subscriptions: Record<string, StoredMembers>;
 }
 
+/** The same since the trigger's first version: state stored by any version reads in any other. */
 export const STATE_FORMAT = 1;
+
+/** A member list in memory: international numbers ascending, each once; the other numbers sorted, each once. */
+export interface MemberNumbers {
+	numbers: Float64Array;
+	other: string[];
+}
 
 const INTERNATIONAL = /^[1-9][0-9]{0,14}$/; // ≤ 15 digits: exact as a JavaScript number
 
+/** Collects a list's numbers as they are read, in any order and with repeats. */
+export class NumberCollector {
+	private numbers = new Float64Array(1024);
+
+	private length = 0;
+
+	private readonly other = new Set<string>();
+
+	/** Adds one number; answers whether it is an international one (kept as a number). */
+	add(msisdn: string): boolean {
+		if (!INTERNATIONAL.test(msisdn)) {
+			this.other.add(msisdn);
+			return false;
+		}
+		if (this.length === this.numbers.length) {
+			const grown = new Float64Array(this.numbers.length * 2);
+			grown.set(this.numbers);
+			this.numbers = grown;
+		}
+		this.numbers[this.length++] = Number(msisdn);
+		return true;
+	}
+
+	/** The list, sorted and each number once. */
+	async members(slices: Slices): Promise<MemberNumbers> {
+		const sorted = await sortNumbers(this.numbers.subarray(0, this.length), slices);
+		let unique = 0;
+		for (let i = 0; i < sorted.length; i++) {
+			if (i === 0 || sorted[i] !== sorted[unique - 1]) sorted[unique++] = sorted[i];
+			if ((i & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
+		}
+		return { numbers: sorted.slice(0, unique), other: [...this.other].sort() };
+	}
+}
+
+/** Whether a list holds a number (binary search: a list of a million answers in 20 steps). */
+export function holds(list: MemberNumbers, msisdn: string): boolean {
+	if (!INTERNATIONAL.test(msisdn)) return list.other.includes(msisdn);
+	const value = Number(msisdn);
+	const { numbers } = list;
+	let low = 0;
+	let high = numbers.length - 1;
+	while (low <= high) {
+		const middle = (low + high) >>> 1;
+		if (numbers[middle] === value) return true;
+		if (numbers[middle] < value) low = middle + 1;
+		else high = middle - 1;
+	}
+	return false;
+}
+
+/** Who joined and who left between two lists, by merging them (numbers as MEP writes them). */
+export async function compareMembers(before: MemberNumbers, now: MemberNumbers, slices: Slices): Promise<{ joined: string[]; left: string[] }> {
+	const joined: string[] = [];
+	const left: string[] = [];
+	const [a, b] = [before.numbers, now.numbers];
+	let i = 0;
+	let j = 0;
+	for (let step = 1; i < a.length || j < b.length; step++) {
+		if (j >= b.length || (i < a.length && a[i] < b[j])) left.push(String(a[i++]));
+		else if (i >= a.length || b[j] < a[i]) joined.push(String(b[j++]));
+		else {
+			i++;
+			j++;
+		}
+		if ((step & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
+	}
+	const otherBefore = new Set(before.other);
+	const otherNow = new Set(now.other);
+	joined.push(...now.other.filter((msisdn) => !otherBefore.has(msisdn)));
+	left.push(...before.other.filter((msisdn) => !otherNow.has(msisdn)));
+	return { joined, left };
+}
+
 /** A member list as stored: the same numbers always give the same text. */
-export function encodeMembers(msisdns: Iterable<string>): StoredMembers {
-	const numbers: number[] = [];
-	const other: string[] = [];
-	let count = 0;
-	for (const msisdn of new Set(msisdns)) {
-		count += 1;
-		if (INTERNATIONAL.test(msisdn)) numbers.push(Number(msisdn));
-		else other.push(msisdn);
-	}
-	numbers.sort((a, b) => a - b);
-	const gaps = new Array<string>(numbers.length);
+export async function encodeMembers(list: MemberNumbers, slices: Slices): Promise<StoredMembers> {
+	const { numbers, other } = list;
+	// Joined a few thousand at a time: the text is built from pieces, not from a string per member.
+	const pieces: string[] = [];
+	const gaps: string[] = [];
 	for (let i = 0, previous = 0; i < numbers.length; i++) {
-		gaps[i] = (numbers[i] - previous).toString(36);
+		gaps.push((numbers[i] - previous).toString(36));
 		previous = numbers[i];
+		if (gaps.length === STEPS_PER_LOOK) {
+			pieces.push(gaps.join(','));
+			gaps.length = 0;
+			await slices.turn();
+		}
 	}
-	const stored: StoredMembers = { numbers: gaps.join(','), count };
-	if (other.length > 0) stored.other = other.sort();
+	if (gaps.length > 0) pieces.push(gaps.join(','));
+	const stored: StoredMembers = { numbers: pieces.join(','), count: numbers.length + other.length };
+	if (other.length > 0) stored.other = [...other];
 	return stored;
 }
 
+const COMMA = 44;
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+const LETTER_A = 97;
+const LETTER_Z = 122;
+
 /** The numbers of a stored list; undefined when it is not one this node wrote (then it starts again). */
-export function decodeMembers(stored: unknown): Set<string> | undefined {
+export async function decodeMembers(stored: unknown, slices: Slices): Promise<MemberNumbers | undefined> {
 	if (stored === null || typeof stored !== 'object') return undefined;
-	const { numbers, other, count } = stored as IDataObject;
-	if (typeof numbers !== 'string' || typeof count !== 'number' || (other !== undefined && !Array.isArray(other))) return undefined;
-	const members = new Set<string>();
-	if (numbers !== '') {
-		let value = 0;
-		for (const gap of numbers.split(',')) {
-			const step = parseInt(gap, 36);
-			if (!Number.isSafeInteger(step) || step <= 0 || !/^[0-9a-z]+$/.test(gap)) return undefined;
-			value += step;
-			members.add(String(value));
+	const { numbers: text, other, count } = stored as IDataObject;
+	if (typeof text !== 'string' || typeof count !== 'number' || (other !== undefined && !Array.isArray(other))) return undefined;
+	// Read character by character: each gap is a run of base-36 digits, each number the sum so far.
+	const numbers = new Float64Array(text === '' ? 0 : countOf(text, COMMA) + 1);
+	let n = 0;
+	let value = 0;
+	let gap = 0;
+	let digits = 0;
+	for (let at = 0; at <= text.length && text !== ''; at++) {
+		const code = at < text.length ? text.charCodeAt(at) : COMMA;
+		if (code === COMMA) {
+			if (digits === 0 || gap <= 0 || !Number.isSafeInteger(value + gap)) return undefined;
+			value += gap;
+			numbers[n++] = value;
+			gap = 0;
+			digits = 0;
+		} else {
+			const digit = code >= DIGIT_0 && code <= DIGIT_9 ? code - DIGIT_0 : code >= LETTER_A && code <= LETTER_Z ? code - LETTER_A + 10 : -1;
+			if (digit < 0) return undefined;
+			gap = gap * 36 + digit;
+			digits += 1;
 		}
+		if ((at & (STEPS_PER_LOOK * 16 - 1)) === 0) await slices.turn();
 	}
-	for (const msisdn of (other as unknown[] | undefined) ?? []) members.add(String(msisdn));
-	return members.size === count ? members : undefined;
+	const others = [...new Set(((other as unknown[] | undefined) ?? []).map(String))].sort();
+	if (others.some((msisdn) => INTERNATIONAL.test(msisdn) && holds({ numbers, other: [] }, msisdn))) return undefined;
+	return numbers.length + others.length === count ? { numbers, other: others } : undefined;
+}
+
+function countOf(text: string, code: number): number {
+	let found = 0;
+	for (let at = text.indexOf(String.fromCharCode(code)); at !== -1; at = text.indexOf(String.fromCharCode(code), at + 1)) found += 1;
+	return found;
 }
 
 /** The stored lists by subscription ID, when the static data holds this node's state. */

@@ -3,19 +3,21 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { getUsers } from '../OpenMarketMep/resources/subscription/getUsers';
 import type { FailureContext } from '../OpenMarketMep/shared/errors';
 import { paceWaitError, requestError } from '../OpenMarketMep/shared/errors';
-import { outputOf } from '../OpenMarketMep/shared/executor';
 import { users } from '../OpenMarketMep/shared/answers';
 import { readIdList } from '../OpenMarketMep/shared/fields';
 import { countryOfMsisdn } from '../OpenMarketMep/shared/msisdn';
 import type { MepOperation } from '../OpenMarketMep/shared/operation';
 import { RunPaces } from '../OpenMarketMep/shared/accountPaces';
+import { outputOf } from '../OpenMarketMep/shared/reading';
+import type { ElementSink } from '../OpenMarketMep/shared/reading';
 import { requestSettings } from '../OpenMarketMep/shared/requestOptions';
 import { RetryBudget } from '../OpenMarketMep/shared/retries';
+import { Slices, STEPS_PER_LOOK } from '../OpenMarketMep/shared/slices';
 import { MepFormatError } from '../OpenMarketMep/shared/xml';
 import { MepConnection, RunStop } from '../OpenMarketMep/shared/transport';
 import type { RunState } from '../OpenMarketMep/shared/transport';
-import { decodeMembers, encodeMembers, readState, STATE_FORMAT } from './memberState';
-import type { StoredMembers, TriggerState } from './memberState';
+import { compareMembers, decodeMembers, encodeMembers, holds, NumberCollector, readState, STATE_FORMAT } from './memberState';
+import type { MemberNumbers, StoredMembers, TriggerState } from './memberState';
 
 export type MemberEvent = 'joined' | 'left';
 
@@ -76,36 +78,52 @@ async function poll(context: IPollFunctions, manual: boolean): Promise<INodeExec
 	const ids = readIdList(context.getNodeParameter('subscriptions', []), 'Subscription IDs', (problem, fix) => fail('Subscriptions', problem, fix));
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 
-	const members = await readMembers(context, ids, options);
+	const slices = new Slices();
+	const staticData = context.getWorkflowStaticData('node');
+	const stored = manual ? {} : readState(staticData);
+	// What each watched subscription had at the last poll (undefined: none, or unreadable).
+	const known = new Map<string, MemberNumbers | undefined>();
+	for (const id of ids) known.set(id, await decodeMembers(stored[id], slices));
+	const firstPollReports = options.reportExistingMembers === true;
+	const keep = (id: string): Keep => {
+		if (manual) return 'latest';
+		if (!reported.includes('joined')) return 'none';
+		if (known.get(id)) return 'joiners';
+		return firstPollReports ? 'all' : 'none';
+	};
+	const lists = await readMembers(context, ids, options, (id) => new SubscriptionRead(keep(id), known.get(id)));
 	const detectedAt = new Date().toISOString();
 
-	if (manual) return samples(members, reported, detectedAt);
+	if (manual) return samples(lists, reported, detectedAt);
 
-	const staticData = context.getWorkflowStaticData('node');
-	const stored = readState(staticData);
-	const firstPollReports = options.reportExistingMembers === true;
 	const changes: IDataObject[] = [];
 	const next: Record<string, StoredMembers> = {};
-	let changed = staticData.format !== STATE_FORMAT || Object.keys(stored).some((id) => !members.has(id)); // a subscription no longer watched is forgotten
-	for (const [id, current] of members) {
-		const encoded = encodeMembers(current.map((member) => member.msisdn));
-		next[id] = encoded;
-		const before = decodeMembers(stored[id]);
+	let changed = staticData.format !== STATE_FORMAT || Object.keys(stored).some((id) => !lists.has(id)); // a subscription no longer watched is forgotten
+	let total = 0;
+	for (const [id, read] of lists) {
+		const current = await read.numbers.members(slices);
+		total += current.numbers.length + current.other.length;
+		const before = known.get(id);
 		if (!before) {
 			// Not seen before (or unreadable): this poll is its baseline.
 			changed = true;
-			if (firstPollReports && reported.includes('joined')) changes.push(...joined(id, current, detectedAt));
+			next[id] = await encodeMembers(current, slices);
+			if (firstPollReports && reported.includes('joined')) append(changes, await joined(id, [...read.joiners.values()], detectedAt, slices));
 			if (stored[id] !== undefined) context.logger.warn(`OpenMarket MEP Trigger "${node.name}": the stored members of subscription ${id} could not be read; this poll starts again from MEP's list`);
 			continue;
 		}
-		if ((stored[id] as StoredMembers).numbers === encoded.numbers && sameOther(stored[id] as StoredMembers, encoded)) continue;
-		changed = true;
-		const now = new Set(current.map((member) => member.msisdn));
-		if (reported.includes('joined')) changes.push(...joined(id, current.filter((member) => !before.has(member.msisdn)), detectedAt));
-		if (reported.includes('left')) {
-			const gone = [...before].filter((msisdn) => !now.has(msisdn)).sort(byNumber);
-			changes.push(...gone.map((msisdn) => left(msisdn, id, detectedAt)));
+		const difference = await compareMembers(before, current, slices);
+		if (difference.joined.length === 0 && difference.left.length === 0) {
+			next[id] = stored[id] as StoredMembers;
+			continue;
 		}
+		changed = true;
+		next[id] = await encodeMembers(current, slices);
+		if (reported.includes('joined')) {
+			const joiners = difference.joined.map((msisdn) => read.joiners.get(msisdn) ?? { msisdn });
+			append(changes, await joined(id, joiners, detectedAt, slices));
+		}
+		if (reported.includes('left')) append(changes, difference.left.sort(byNumber).map((msisdn) => left(msisdn, id, detectedAt)));
 	}
 	// Written only after every subscription was read and compared, and only when it differs: a
 	// failed poll leaves the state as it was, and an unchanged one gives n8n nothing to save.
@@ -114,34 +132,89 @@ async function poll(context: IPollFunctions, manual: boolean): Promise<INodeExec
 		staticData.format = state.format;
 		staticData.subscriptions = state.subscriptions;
 	}
-	logPoll(context, ids.length, members, changes.length);
+	logPoll(context, ids.length, total, changes.length);
 	return changes.length > 0 ? [context.helpers.returnJsonArray(changes)] : null;
+}
+
+/**
+ * What a poll keeps of a subscription's members besides their numbers: nothing; the details of
+ * those not known before (their joins are reported); of everyone (Report Existing Members on the
+ * first poll); or of the 5 latest (Fetch Test Event).
+ */
+type Keep = 'none' | 'joiners' | 'all' | 'latest';
+
+/** One subscription's members as a poll reads them, one by one from MEP's answer. */
+class SubscriptionRead {
+	numbers = new NumberCollector();
+
+	/** The members whose join may be reported, by number. */
+	joiners = new Map<string, Member>();
+
+	/** Fetch Test Event: the latest members (start date, newest first). */
+	latest: Member[] = [];
+
+	constructor(
+		private readonly keep: Keep,
+		private readonly known?: MemberNumbers,
+	) {}
+
+	/** Where one try's answer goes: a retry reads the list again from its start. */
+	sink(): ElementSink {
+		this.numbers = new NumberCollector();
+		this.joiners = new Map();
+		this.latest = [];
+		return (element) => this.add(element);
+	}
+
+	private add(element: IDataObject): void {
+		const msisdn = typeof element.msisdn === 'string' ? element.msisdn.trim() : '';
+		// Never a list in which someone seems to have left: every member must have a number.
+		if (msisdn === '') throw new MepFormatError('a <user> in the answer has no <msisdn>');
+		this.numbers.add(msisdn);
+		if (this.keep === 'none' || (this.keep === 'joiners' && holds(this.known as MemberNumbers, msisdn))) return;
+		const member: Member = { msisdn, network: element.network as string | undefined, startDate: element.startDate as string | undefined };
+		if (this.keep !== 'latest') {
+			if (!this.joiners.has(msisdn)) this.joiners.set(msisdn, member); // a number listed twice is one member
+			return;
+		}
+		if (this.latest.some((kept) => kept.msisdn === msisdn)) return;
+		this.latest.push(member);
+		this.latest.sort(newestFirst);
+		if (this.latest.length > SAMPLE_SIZE) this.latest.pop();
+	}
+}
+
+const newestFirst = (a: Member, b: Member) => (b.startDate ?? '').localeCompare(a.startDate ?? '') || byNumber(a.msisdn, b.msisdn);
+
+/** push(...items) without spreading: a first poll may report a million members. */
+function append<T>(target: T[], items: T[]): void {
+	for (const item of items) target.push(item);
 }
 
 const byNumber = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
-const sameOther = (a: StoredMembers, b: StoredMembers) => (a.other ?? []).join('\n') === (b.other ?? []).join('\n');
-
 /** Join events, oldest start date first (MEP's `YYYY-MM-DD HH:MM:SS` sorts as text). */
-function joined(subscription: string, members: Member[], detectedAt: string): IDataObject[] {
-	return [...members]
-		.sort((a, b) => (a.startDate ?? '').localeCompare(b.startDate ?? '') || byNumber(a.msisdn, b.msisdn))
-		.map(({ msisdn, network, startDate }) => ({ event: 'joined', msisdn, country: countryOfMsisdn(msisdn), subscription, network: network ?? '', startDate: startDate ?? '', detectedAt }));
+async function joined(subscription: string, members: Member[], detectedAt: string, slices?: Slices): Promise<IDataObject[]> {
+	const events: IDataObject[] = [];
+	for (const { msisdn, network, startDate } of [...members].sort((a, b) => (a.startDate ?? '').localeCompare(b.startDate ?? '') || byNumber(a.msisdn, b.msisdn))) {
+		events.push({ event: 'joined', msisdn, country: countryOfMsisdn(msisdn), subscription, network: network ?? '', startDate: startDate ?? '', detectedAt });
+		if (slices && events.length % STEPS_PER_LOOK === 0) await slices.turn();
+	}
+	return events;
 }
 
 /** A leave event. */
 const left = (msisdn: string, subscription: string, detectedAt: string): IDataObject => ({ event: 'left', msisdn, country: countryOfMsisdn(msisdn), subscription, detectedAt });
 
 /** Fetch Test Event: the latest members of the watched subscriptions, shaped as the events the node reports. */
-function samples(members: Map<string, Member[]>, reported: MemberEvent[], detectedAt: string): INodeExecutionData[][] | null {
-	const latest = [...members]
-		.flatMap(([subscription, list]) => list.map((member) => ({ subscription, member })))
-		.sort((a, b) => (b.member.startDate ?? '').localeCompare(a.member.startDate ?? '') || byNumber(a.member.msisdn, b.member.msisdn))
+async function samples(lists: Map<string, SubscriptionRead>, reported: MemberEvent[], detectedAt: string): Promise<INodeExecutionData[][] | null> {
+	const latest = [...lists]
+		.flatMap(([subscription, read]) => read.latest.map((member) => ({ subscription, member })))
+		.sort((a, b) => newestFirst(a.member, b.member))
 		.slice(0, SAMPLE_SIZE);
 	if (latest.length === 0) return null;
-	const items = latest.map(({ subscription, member }) =>
-		reported.includes('joined') ? joined(subscription, [member], detectedAt)[0] : left(member.msisdn, subscription, detectedAt),
-	);
+	const items: IDataObject[] = [];
+	for (const { subscription, member } of latest) items.push(reported.includes('joined') ? (await joined(subscription, [member], detectedAt))[0] : left(member.msisdn, subscription, detectedAt));
 	return [items.map((json) => ({ json }))];
 }
 
@@ -150,7 +223,7 @@ function samples(members: Map<string, Member[]>, reported: MemberEvent[], detect
  * action node's transport (login, decoding, retries of transient faults). Any failure throws: the
  * poll is then over and nothing is compared or stored.
  */
-async function readMembers(context: IPollFunctions, ids: string[], options: IDataObject): Promise<Map<string, Member[]>> {
+async function readMembers(context: IPollFunctions, ids: string[], options: IDataObject, readFor: (id: string) => SubscriptionRead): Promise<Map<string, SubscriptionRead>> {
 	const node = context.getNode();
 	const settings = requestSettings(node, { ...options, timeout: options.timeout || DEFAULT_TIMEOUT_MS }, 'Options');
 	const startedAt = Date.now();
@@ -167,13 +240,17 @@ async function readMembers(context: IPollFunctions, ids: string[], options: IDat
 		counts: { requests: 0, retries: 0, rateLimited: 0, failed: 0 },
 	};
 	const poll: PollRead = { context, connection, run, watched: ids.length, startedAt, budgetMs, timeout: settings.timeout, outOfPollTime };
-	const members = new Map<string, Member[]>();
+	const lists = new Map<string, SubscriptionRead>();
 	try {
-		for (const [index, id] of ids.entries()) members.set(id, await readSubscription(poll, id, index));
+		for (const [index, id] of ids.entries()) {
+			const read = readFor(id);
+			await readSubscription(poll, id, index, read);
+			lists.set(id, read);
+		}
 	} finally {
 		run.paces.leave();
 	}
-	return members;
+	return lists;
 }
 
 /** What one poll's reads share. */
@@ -190,7 +267,7 @@ interface PollRead {
 }
 
 /** One subscription's members, after the poll's turn in the account's pace. */
-async function readSubscription({ context, connection, run, watched, startedAt, budgetMs, timeout, outOfPollTime }: PollRead, id: string, index: number): Promise<Member[]> {
+async function readSubscription({ context, connection, run, watched, startedAt, budgetMs, timeout, outOfPollTime }: PollRead, id: string, index: number, read: SubscriptionRead): Promise<void> {
 	const node = context.getNode();
 	const failure: FailureContext = { node, itemIndex: 0, resource: 'subscription', retrySafe: true, secrets: connection.secrets };
 	const timeLeft = budgetMs === undefined ? timeout : Math.min(timeout, budgetMs - (Date.now() - startedAt));
@@ -208,10 +285,10 @@ async function readSubscription({ context, connection, run, watched, startedAt, 
 		if (!permit) {
 			throw paceWaitError(node, 0, Date.now() - waitFrom, timeLeft, pace.summary(), { subject: 'the request', timeoutField: timeLeft < timeout ? 'the poll\'s time' : 'Options › Timeout' });
 		}
-		const sent = await connection.send(readUsers, request, permit, run, index, deadline);
+		const sent = await connection.send(readUsers, request, permit, run, index, deadline, () => read.sink());
 		if (sent.abandoned) throw new NodeOperationError(node, 'The poll was stopped before MEP answered');
 		if (!sent.answer) throw requestError(failure, sent.error, sent.tries, sent.noAnswer);
-		return outputOf(readUsers, sent.answer, request, failure, sent.tries) as Member[];
+		outputOf(readUsers, sent.answer, request, failure, sent.tries);
 	} catch (error) {
 		// A try cut short by the poll's time, not by Options › Timeout, says so.
 		throw pollError(error as NodeOperationError, id, timeLeft < timeout ? outOfPollTime : undefined);
@@ -219,28 +296,17 @@ async function readSubscription({ context, connection, run, watched, startedAt, 
 }
 
 /**
- * Get Users as the trigger reads it: every member must have a number, or the answer is one that
- * could not be read (never a list in which someone left).
+ * Get Users as the trigger reads it: the list as it arrives, each member into the poll's
+ * SubscriptionRead (which refuses a member without a number), and every `<msisdn>` a member's own
+ * (a missing `</user>` would hide the members after it inside another).
  */
 const readUsers: MepOperation = {
 	...getUsers,
+	list: { root: 'users', child: 'user', key: 'msisdn' },
 	output(answer) {
-		const list = users(answer);
-		// Large answers skip the full well-formedness check (xml.ts), and a missing </user> would
-		// hide the members after it inside another: every <msisdn> must be one member's.
-		const seen = new Set<string>();
-		const unique: IDataObject[] = [];
-		for (const member of list) {
-			const msisdn = typeof member.msisdn === 'string' ? member.msisdn.trim() : '';
-			if (msisdn === '') throw new MepFormatError('a <user> in the answer has no <msisdn>');
-			member.msisdn = msisdn;
-			// A number listed twice is one member, and one event.
-			if (!seen.has(msisdn)) unique.push(member);
-			seen.add(msisdn);
-		}
-		const numbers = answer.text.match(/<msisdn>/g)?.length ?? 0;
-		if (numbers !== list.length) throw new MepFormatError(`the answer holds ${numbers} <msisdn> elements, but the member list read from it has ${list.length}`);
-		return unique;
+		// An accepted answer that was not a list (read whole): what it is, as an error.
+		if (answer.elements === undefined) users(answer);
+		return [];
 	},
 };
 
@@ -258,8 +324,7 @@ function pollError(error: NodeOperationError, id: string, outOfPollTime?: string
 	return error;
 }
 
-function logPoll(context: IPollFunctions, watched: number, members: Map<string, Member[]>, changes: number): void {
-	const total = [...members.values()].reduce((sum, list) => sum + list.length, 0);
+function logPoll(context: IPollFunctions, watched: number, total: number, changes: number): void {
 	context.logger.debug(`OpenMarket MEP Trigger "${context.getNode().name}": ${watched} subscriptions, ${total} members, ${changes} changes reported`, {
 		nodeName: context.getNode().name,
 		watched,

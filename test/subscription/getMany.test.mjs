@@ -41,3 +41,15 @@ test('names and descriptions keep their own leading and trailing spaces', async 
 	expect(items.find((i) => i.json.id === '7C1E4A9B2D').json.description).toBe('  Alerts, spaced  ');
 	expect(items.find((i) => i.json.id === 'B2C3D4E5F6A1').json.name).toBe('   ');
 });
+
+test('Get Many read as the list arrives: in pieces of 1 byte and in one, the same items; Latin-1 names split across pieces', async () => {
+	const getMany = () => runNode({ parameters: { resource: 'subscription', operation: 'getAll', collection: { __rl: true, mode: 'id', value: '3E2D1C0B9A8F' } }, credentials: mep.credentials() });
+	const whole = await getMany();
+	expect(whole.items.map((i) => i.json.name)).toContain('Señor Ñandú Openings');
+	mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/getsubscriptionsincollection', bodyChunkBytes: 1 }] });
+	const pieces = await getMany();
+	expect(pieces.error).toBeUndefined();
+	expect(pieces.items).toEqual(whole.items);
+	expect(mep.emulator.stats().bodyPieces).toBeGreaterThan(300); // one byte at a time
+	mep.emulator.clearFaults();
+});

@@ -37,3 +37,59 @@ test('several inputs: each member is paired to the input that asked', async () =
 		['12515550177', 1],
 	]);
 });
+
+describe('the list read as it arrives', () => {
+	const admin = async (route, body) => {
+		const response = await fetch(`${mep.emulator.adminUrl}/${route}`, { method: 'POST', body: JSON.stringify(body) });
+		if (!response.ok) throw new Error(await response.text());
+	};
+	const users = (extra) => runNode({ parameters: getUsers('7C1E4A9B2D', extra), credentials: mep.credentials() });
+
+	test('in pieces of 1 and 7 bytes and in one: the same items, numbers split across pieces', async () => {
+		await admin('members', { subscription: '7C1E4A9B2D', add: [{ msisdn: '4915112345678', network: 'TMOBILEDE', startDate: '2025-06-15 12:00:00' }] });
+		const whole = await users();
+		expect(whole.error).toBeUndefined();
+		expect(whole.items.map((item) => item.json.msisdn)).toEqual(['447700900412', '12515550177', '4915112345678']);
+		for (const bodyChunkBytes of [1, 7]) {
+			mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/viewsubscriptionusers', bodyChunkBytes }] });
+			const before = mep.emulator.stats().bodyPieces;
+			const pieces = await users();
+			expect(pieces.error).toBeUndefined();
+			expect(pieces.items).toEqual(whole.items);
+			expect(mep.emulator.stats().bodyPieces - before).toBeGreaterThan(400 / bodyChunkBytes); // the answer did arrive in pieces
+		}
+	});
+
+	test('Limit: the first members, the rest of the list still read to its end (a list cut off fails whatever the Limit)', async () => {
+		const add = Array.from({ length: 3000 }, (_, i) => ({ msisdn: String(447700000000 + i), network: 'O2UK', startDate: '2025-01-01 00:00:00' }));
+		await admin('members', { subscription: '7C1E4A9B2D', add });
+		const limited = await users({ returnAll: false, limit: 5 });
+		expect(limited.items.map((item) => item.json.msisdn)).toEqual(['447700900412', '12515550177', '447700000000', '447700000001', '447700000002']);
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/viewsubscriptionusers', fault: 'malformedXml' }] });
+		const cut = await users({ returnAll: false, limit: 1 });
+		expect(cut.error?.message).toMatch(/^MEP's answer could not be read: the answer is not well-formed XML \(it ends before <\/users>: cut off\?\)/);
+	});
+
+	test('MEP stopping halfway through the list ends at Request Options › Timeout, tried again as reading is safe to repeat', async () => {
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/viewsubscriptionusers', fault: 'stallMidList' }] });
+		const started = Date.now();
+		const { error } = await users({ requestOptions: { timeout: 1500 } });
+		expect(Date.now() - started).toBeLessThan(1500 + 1000);
+		expect(error?.message).toMatch(/^The request to MEP failed: timeout of \d+ms exceeded while MEP sent its answer/);
+		expect(error.description).toMatch(/^MEP did not answer in time/);
+		expect(mep.emulator.stats().faultsInjected).toBeGreaterThanOrEqual(1);
+	});
+
+	test('a list that is not one, in a 200: the same errors as before', async () => {
+		for (const [fault, message] of [
+			['userWithoutMsisdn', null], // Get Users takes a member without a number as it is
+			['empty200', /^MEP's answer could not be read: the answer is not well-formed XML/],
+			['htmlProxyError', /^MEP answered HTTP 502 with a web page/],
+		]) {
+			mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/viewsubscriptionusers', fault }] });
+			const { items, error } = await users();
+			if (message) expect(error?.message).toMatch(message);
+			else expect(items.map((item) => item.json)).toEqual([{ msisdn: '447700900412', network: 'ORANGEUK', enabled: true }, { network: 'O2UK', enabled: true }]);
+		}
+	});
+});

@@ -62,6 +62,46 @@ test('joins and leaves between polls: one item each, with the number, subscripti
 	expect((await mepTrigger.poll()).items.map((item) => [item.json.event, item.json.msisdn])).toEqual([['joined', '12515550177']]);
 });
 
+test('the list arriving in pieces of 1 byte, of 7, and in one: the same joins and leaves (numbers split across pieces)', async () => {
+	const mepTrigger = trigger();
+	await mepTrigger.poll({ activation: true });
+	const baseline = structuredClone(mepTrigger.staticData());
+	await changeMembers(ALERTS, { add: [{ msisdn: '4915112345678', network: 'TMOBILEDE', startDate: '2026-12-01 10:00:00' }] });
+	await textStop('12515550177', ALERTS);
+	const seen = [];
+	for (const bodyChunkBytes of [1, 7, undefined]) {
+		mep.emulator.setFaults({ rules: bodyChunkBytes ? [{ route: '/subscriptionapi/viewsubscriptionusers', bodyChunkBytes }] : [] });
+		const before = mep.emulator.stats().bodyPieces;
+		const again = activeTrigger({ parameters: mepTrigger.node.parameters, credentials: mep.credentials(), staticData: { [`node:${mepTrigger.node.name}`]: baseline }, name: mepTrigger.node.name });
+		const { items, error } = await again.poll();
+		expect(error).toBeUndefined();
+		if (bodyChunkBytes) expect(mep.emulator.stats().bodyPieces - before).toBeGreaterThan(300 / bodyChunkBytes); // it did arrive in pieces
+		seen.push({ events: items.map(({ json: { detectedAt, ...event } }) => event), stored: again.staticData() });
+	}
+	expect(seen[0].events).toEqual([
+		{ event: 'joined', msisdn: '4915112345678', country: 'DE', subscription: ALERTS, network: 'TMOBILEDE', startDate: '2026-12-01 10:00:00' },
+		{ event: 'left', msisdn: '12515550177', country: 'US', subscription: ALERTS },
+	]);
+	expect(seen[1]).toEqual(seen[0]);
+	expect(seen[2]).toEqual(seen[0]);
+});
+
+test('the state a previous version stored is read and carried over: the first poll reports what changed since, no new baseline', async () => {
+	// What the trigger's first version (b2fc8dd) stored for 12515550177, 447700900999 and 07700900123.
+	const previous = { format: 1, subscriptions: { [ALERTS]: { numbers: '5qzfobl,5jx64dra', count: 3, other: ['07700900123'] } } };
+	const mepTrigger = trigger({}, { staticData: { 'node:MEP Trigger': previous } });
+	const { items, error, logs } = await mepTrigger.poll();
+	expect(error).toBeUndefined();
+	expect(logs.filter((line) => line.level === 'warn')).toEqual([]);
+	expect(sortEvents(items).map(({ event, msisdn }) => [event, msisdn])).toEqual([
+		['joined', '447700900412'],
+		['left', '07700900123'],
+		['left', '447700900999'],
+	]);
+	expect(mepTrigger.staticData()).toEqual({ format: 1, subscriptions: { [ALERTS]: { numbers: `${(12515550177).toString(36)},${(447700900412 - 12515550177).toString(36)}`, count: 2 } } });
+	expect((await mepTrigger.poll()).emitted).toEqual([]);
+});
+
 test('the trigger only reads: every request it sends is viewsubscriptionusers', async () => {
 	const mepTrigger = trigger({ subscriptions: [ALERTS, OPENINGS] });
 	await mepTrigger.poll({ activation: true });
@@ -148,6 +188,7 @@ describe('a failed poll stores nothing; the next good poll reports what happened
 		['a member without a number', { fault: 'userWithoutMsisdn' }, /^Subscription 7C1E4A9B2D: MEP's answer could not be read: a <user> in the answer has no <msisdn>/, /Check the API Base URL/],
 		['a proxy\'s error page', { fault: 'htmlProxyError' }, /^Subscription 7C1E4A9B2D: MEP answered HTTP 502 with a web page/, /proxy/],
 		['no answer within Options › Timeout', { fault: 'hang', options: { timeout: 1000 } }, /^Subscription 7C1E4A9B2D: The request to MEP failed: .*time/i, /^MEP did not answer in time\. Raise Options › Timeout if MEP lists this subscription slowly\. Nothing was stored/],
+		['MEP stopping halfway through the list', { fault: 'stallMidList', options: { timeout: 1500 } }, /^Subscription 7C1E4A9B2D: The request to MEP failed: timeout of \d+ms exceeded while MEP sent its answer/, /^MEP did not answer in time\. Raise Options › Timeout if MEP lists this subscription slowly\. Nothing was stored/],
 		['a large answer with a member hidden inside another', { fault: 'unclosedUserInLargeList' }, /^Subscription 7C1E4A9B2D: MEP's answer could not be read: the answer holds 12000 <msisdn> elements, but the member list read from it has 1\./, /Check the API Base URL/],
 	];
 	test.each(cases)('%s', async (_name, how, message, fix) => {

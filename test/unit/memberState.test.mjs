@@ -1,44 +1,88 @@
-// The trigger's stored member lists (nodes/OpenMarketMepTrigger/memberState.ts).
+// The trigger's member lists (nodes/OpenMarketMepTrigger/memberState.ts): collected, sorted,
+// compared and stored without a string per member, in slices.
 import fc from 'fast-check';
 import { prng } from '../../emulator/faults.mjs';
 import { loadSource } from '../helpers/source.mjs';
 
-const { encodeMembers, decodeMembers } = loadSource('nodes/OpenMarketMepTrigger/memberState.ts');
+const { NumberCollector, compareMembers, encodeMembers, decodeMembers } = loadSource('nodes/OpenMarketMepTrigger/memberState.ts');
+const { Slices, sortNumbers } = loadSource('nodes/OpenMarketMep/shared/slices.ts');
 
-test('any member list comes back as the same set of numbers', () => {
-	const msisdn = fc.oneof(
-		fc.bigInt({ min: 1n, max: 999_999_999_999_999n }).map(String), // international, up to 15 digits
-		fc.stringMatching(/^0[0-9]{5,12}$/), // a national number kept as it came
-		fc.stringMatching(/^[1-9][0-9]{15,18}$/), // longer than a number can hold exactly
-	);
-	fc.assert(
-		fc.property(fc.array(msisdn, { maxLength: 300 }), (numbers) => {
-			const decoded = decodeMembers(JSON.parse(JSON.stringify(encodeMembers(numbers))));
-			expect(decoded).toEqual(new Set(numbers));
+/** A list as the trigger holds it, from numbers in any order, with repeats. */
+async function listOf(msisdns) {
+	const collector = new NumberCollector();
+	for (const msisdn of msisdns) collector.add(msisdn);
+	return await collector.members(new Slices());
+}
+const asSet = ({ numbers, other }) => new Set([...Array.from(numbers, String), ...other]);
+const encode = async (msisdns) => await encodeMembers(await listOf(msisdns), new Slices());
+const decode = async (stored) => await decodeMembers(stored, new Slices());
+
+const msisdn = fc.oneof(
+	fc.bigInt({ min: 1n, max: 999_999_999_999_999n }).map(String), // international, up to 15 digits
+	fc.stringMatching(/^0[0-9]{5,12}$/), // a national number kept as it came
+	fc.stringMatching(/^[1-9][0-9]{15,18}$/), // longer than a number can hold exactly
+);
+
+test('any member list comes back as the same set of numbers', async () => {
+	await fc.assert(
+		fc.asyncProperty(fc.array(msisdn, { maxLength: 300 }), async (numbers) => {
+			const decoded = await decode(JSON.parse(JSON.stringify(await encode(numbers))));
+			expect(asSet(decoded)).toEqual(new Set(numbers));
 		}),
 		{ numRuns: 300 },
 	);
 });
 
-test('the same numbers in any order are stored as the same text', () => {
+test('the same numbers in any order are stored as the same text', async () => {
 	const numbers = ['447700900412', '12515550177', '4915112345678', '07700900123'];
-	expect(encodeMembers(numbers)).toEqual(encodeMembers([...numbers].reverse()));
-	expect(encodeMembers(numbers)).toEqual({ numbers: `${(12515550177).toString(36)},${(447700900412 - 12515550177).toString(36)},${(4915112345678 - 447700900412).toString(36)}`, other: ['07700900123'], count: 4 });
-	expect(encodeMembers([])).toEqual({ numbers: '', count: 0 });
+	expect(await encode(numbers)).toEqual(await encode([...numbers].reverse()));
+	expect(await encode(numbers)).toEqual({ numbers: `${(12515550177).toString(36)},${(447700900412 - 12515550177).toString(36)},${(4915112345678 - 447700900412).toString(36)}`, other: ['07700900123'], count: 4 });
+	expect(await encode([])).toEqual({ numbers: '', count: 0 });
 });
 
-test('stored data this node did not write is not read as a member list', () => {
-	for (const stored of [undefined, null, 'x', { numbers: 5, count: 1 }, { numbers: 'a', count: 2 }, { numbers: 'a,-1', count: 2 }, { numbers: 'a,0', count: 2 }, { numbers: 'A', count: 1 }, { numbers: 'a', count: 1, other: 'x' }]) {
-		expect(decodeMembers(stored)).toBeUndefined();
+test('what the previous version stored reads as the same members, and is written back as the same text', async () => {
+	// encodeMembers(['12515550177', '447700900999', '07700900123']) of the trigger's first version (b2fc8dd).
+	const previous = { numbers: '5qzfobl,5jx64dra', count: 3, other: ['07700900123'] };
+	const decoded = await decode(previous);
+	expect(asSet(decoded)).toEqual(new Set(['12515550177', '447700900999', '07700900123']));
+	expect(await encodeMembers(decoded, new Slices())).toEqual(previous);
+});
+
+test('stored data this node did not write is not read as a member list', async () => {
+	for (const stored of [undefined, null, 'x', { numbers: 5, count: 1 }, { numbers: 'a', count: 2 }, { numbers: 'a,-1', count: 2 }, { numbers: 'a,0', count: 2 }, { numbers: 'A', count: 1 }, { numbers: 'a', count: 1, other: 'x' }, { numbers: 'a,', count: 2 }, { numbers: ',a', count: 2 }, { numbers: 'zzzzzzzzzzzz', count: 1 }, { numbers: 'a', count: 2, other: ['10'] }]) {
+		expect(await decode(stored)).toBeUndefined();
 	}
-	expect(decodeMembers({ numbers: 'a', count: 1 })).toEqual(new Set(['10']));
+	expect(asSet(await decode({ numbers: 'a', count: 1 }))).toEqual(new Set(['10']));
 });
 
-test('100,000 numbers spread evenly over every E.164 length store in under 1 MB; the emulator-like lists in about half', () => {
+test('sorting in slices: ascending, every number kept, around the sizes where runs and merges change', async () => {
+	const random = prng(5);
+	for (const size of [0, 1, 2, 16_383, 16_384, 16_385, 32_768 + 7, 3 * 16_384 + 1, 100_003]) {
+		const values = Float64Array.from({ length: size }, () => Math.floor(random() * 1e15));
+		const expected = Float64Array.from(values).sort();
+		expect(await sortNumbers(values, new Slices())).toEqual(expected);
+	}
+});
+
+test('comparing by merging: who joined and who left, as set differences would say', async () => {
+	await fc.assert(
+		fc.asyncProperty(fc.array(msisdn, { maxLength: 200 }), fc.array(msisdn, { maxLength: 200 }), async (before, now) => {
+			const { joined, left } = await compareMembers(await listOf(before), await listOf(now), new Slices());
+			const [had, has] = [new Set(before), new Set(now)];
+			expect(new Set(joined)).toEqual(new Set([...has].filter((m) => !had.has(m))));
+			expect(new Set(left)).toEqual(new Set([...had].filter((m) => !has.has(m))));
+			expect(joined).toHaveLength(new Set(joined).size);
+		}),
+		{ numRuns: 300 },
+	);
+});
+
+test('100,000 numbers spread evenly over every E.164 length store in under 1 MB; the emulator-like lists in about half', async () => {
 	const random = prng(11);
 	const numbers = new Set();
 	while (numbers.size < 100_000) numbers.add(String(1_000_000 + Math.floor(random() * (999_999_999_999_999 - 1_000_000))));
-	const bytes = JSON.stringify(encodeMembers(numbers)).length;
+	const stored = await encode(numbers);
+	const bytes = JSON.stringify(stored).length;
 	expect(bytes).toBeLessThan(1_000_000);
-	expect(decodeMembers(JSON.parse(JSON.stringify(encodeMembers(numbers))))).toEqual(numbers);
+	expect(asSet(await decode(JSON.parse(JSON.stringify(stored))))).toEqual(numbers);
 });

@@ -4,8 +4,9 @@ import { acknowledgement as acknowledgementElement, listElements, MepFormatError
 
 /** How MEP's answers become output items; each operation's declaration names one of these. */
 
-export const users = ({ text }: MepAnswer) => listElements(text, 'users', 'user');
-export const subscriptions = ({ text }: MepAnswer) => listElements(text, 'subscriptions', 'subscription');
+/** A list: as it was read while it arrived (Get Users, Get Many), else from the whole answer. */
+export const users = ({ text, elements }: MepAnswer) => elements ?? listElements(text, 'users', 'user');
+export const subscriptions = ({ text, elements }: MepAnswer) => elements ?? listElements(text, 'subscriptions', 'subscription');
 export const collections = ({ text }: MepAnswer) => listElements(text, 'collections', 'collection');
 
 /** adduser echoes the one number it added; createsubscription the one subscription (SPEC 4.6, 4.9). */

@@ -1,17 +1,15 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { RunPaces } from './accountPaces';
-import { fieldError, isMepRejectionText, mepAnswerError, paceWaitError, requestError } from './errors';
+import { fieldError, paceWaitError, requestError } from './errors';
 import type { FailureContext } from './errors';
-import { invokeAnswerError } from './invoke';
-import type { ItemFields, MepAnswer, MepOperation, MepRequest } from './operation';
+import type { ItemFields, MepOperation, MepRequest } from './operation';
 import type { Permit } from './pacing';
 import { readRequestSettings } from './requestOptions';
 import { RetryBudget } from './retries';
-import type { ItemTries } from './retries';
+import { outputOf } from './reading';
 import { MepConnection, RunStop } from './transport';
 import type { RunState } from './transport';
-import { MepFormatError } from './xml';
 
 /**
  * The node's executor: the one place that reads items, sends to MEP, bounds the load, retries,
@@ -254,22 +252,6 @@ function itemFields(itemIndex: number, timezone: string, read: ParameterReader, 
 		},
 		fail: (field, problem, fix) => fieldError(node, itemIndex, field, problem, fix),
 	};
-}
-
-/** The output items of an answer, or the error MEP's answer means for the item. */
-export function outputOf(operation: MepOperation, answer: MepAnswer, request: MepRequest, failure: FailureContext, tries?: ItemTries): IDataObject[] {
-	const accepted = answer.statusCode >= 200 && answer.statusCode <= 299;
-	if (operation.api === 'invokeService') {
-		if (!accepted) throw invokeAnswerError(failure, answer);
-		return operation.output(answer, request);
-	}
-	if (answer.unreadable !== undefined) throw mepAnswerError(failure, answer, answer.unreadable);
-	if (!accepted || isMepRejectionText(answer.text)) throw mepAnswerError(failure, answer, undefined, tries);
-	try {
-		return operation.output(answer, request);
-	} catch (error) {
-		throw error instanceof MepFormatError ? mepAnswerError(failure, answer, error.message) : error;
-	}
 }
 
 function isNodeError(error: unknown): boolean {

@@ -49,8 +49,10 @@ export interface MepAnswer {
 	headers: IDataObject;
 	contentType: string;
 	text: string;
-	/** Why the body could not be decoded (a character set the node cannot read); text is then empty. */
+	/** Why the body could not be read (a character set the node cannot read, a list cut off); text is then empty or its start. */
 	unreadable?: string;
+	/** A list answer read as it arrived (the operation's `list`): its elements, at most the request's limit; `text` is then only its start. */
+	elements?: IDataObject[];
 }
 
 /**
@@ -71,6 +73,11 @@ export interface MepOperation {
 	method: 'GET' | 'POST';
 	path: string;
 	fields: MepField[];
+	/**
+	 * An answer that can be a long list (a subscription's members): read as it arrives, never whole
+	 * in memory, its `child` elements in `answer.elements`; `key`, the element each has once.
+	 */
+	list?: { root: string; child: string; key?: string };
 	/** The output items for one accepted answer; throw MepFormatError when the answer is not what MEP sends. */
 	output(answer: MepAnswer, request: MepRequest): IDataObject[];
 	/** Whether repeating it when the outcome is unknown (5xx, a cut connection) has no further effect. */

@@ -20,7 +20,8 @@ import type { RunPaces } from './accountPaces';
 import type { Permit } from './pacing';
 import { ItemTries, noAnswerKind, paceSignal, retryAfterMs } from './retries';
 import type { NoAnswer, RetryBudget } from './retries';
-import { decodeBody, decodeMepBody, MepFormatError } from './xml';
+import { readAnswer, readListAnswer } from './reading';
+import type { ElementSink } from './reading';
 
 /** What the items of one node run share while they are sent: its place in the account's pace, the retry budget, a stop, and counts for the log. */
 export interface RunState {
@@ -40,7 +41,8 @@ export type Sent = { answer?: MepAnswer; error?: unknown; noAnswer?: NoAnswer; t
 export class RunStop {
 	private readonly controller = new AbortController();
 
-	private readonly stopped: Promise<void>;
+	/** Settles when the run stops. */
+	readonly stopped: Promise<void>;
 
 	private readonly onCancel = () => this.controller.abort();
 
@@ -169,12 +171,19 @@ export class MepConnection {
 		return options;
 	}
 
-	/** One HTTP exchange, answered as MEP sent it; a request that got no answer throws. */
-	private async exchange(operation: MepOperation, options: IHttpRequestOptions): Promise<MepAnswer> {
-		const response = (await this.context.helpers.httpRequestWithAuthentication.call(this.context, CREDENTIAL_TYPE, options, {
+	/**
+	 * One HTTP exchange, answered as MEP sent it; a request that got no answer throws. A list answer
+	 * (the operation's `list`) is read as it arrives, within the item's deadline (readListAnswer).
+	 */
+	private async exchange(operation: MepOperation, options: IHttpRequestOptions, reading: { deadline: number; stop: AbortSignal; sink?: ElementSink; limit?: number }): Promise<MepAnswer> {
+		const { list } = operation;
+		const abort = new AbortController();
+		const request: IHttpRequestOptions = list ? { ...options, encoding: 'stream', abortSignal: abort.signal } : options;
+		const response = (await this.context.helpers.httpRequestWithAuthentication.call(this.context, CREDENTIAL_TYPE, request, {
 			credentialsDecrypted: this.credentials,
 		})) as IN8nHttpFullResponse;
-		return readAnswer(operation.api, response);
+		if (!list) return readAnswer(operation.api, response);
+		return await readListAnswer(response, list, { ...reading, timeoutMs: Number(options.timeout), abort });
 	}
 
 	/**
@@ -182,8 +191,10 @@ export class MepConnection {
 	 * allow (retries.ts), each retry with a new permit of the account's pace and all before the
 	 * item's `deadline` (its Request Options › Timeout from when it began to wait for its first
 	 * permit). Answers the last answer, or the error of a request that got none, with the tries.
+	 * A list answer (the operation's `list`) is read as it arrives: its elements go to the sink
+	 * `sinkFor` gives for each try (a retry starts the list again), else into the answer's `elements`.
 	 */
-	async send(operation: MepOperation, request: MepRequest, permit: Permit, run: RunState, itemIndex: number, deadline: number): Promise<Sent> {
+	async send(operation: MepOperation, request: MepRequest, permit: Permit, run: RunState, itemIndex: number, deadline: number, sinkFor?: () => ElementSink): Promise<Sent> {
 		let options: IHttpRequestOptions | undefined;
 		try {
 			options = this.httpOptions(operation, request);
@@ -197,7 +208,8 @@ export class MepConnection {
 			run.counts.requests += 1;
 			try {
 				// Each try gets what is left of the item's time, so waits and tries together stay within it.
-				outcome = { answer: await this.exchange(operation, { ...options, qs: { ...options.qs }, timeout: Math.max(1, deadline - Date.now()) }) };
+				const tryOptions = { ...options, qs: { ...options.qs }, timeout: Math.max(1, deadline - Date.now()) };
+				outcome = { answer: await this.exchange(operation, tryOptions, { deadline, stop: run.stop.signal, sink: sinkFor?.(), limit: request.limit }) };
 			} catch (error) {
 				outcome = { error, noAnswer: noAnswerKind(error, run.stop.signal.aborted) };
 			}
@@ -226,19 +238,6 @@ export class MepConnection {
 			permit = next;
 		}
 	}
-}
-
-/** An HTTP answer as the MEP answer it is: cmx2api bodies decoded by their declared character set, Invoke Service's as UTF-8 JSON. */
-export function readAnswer(api: MepApi, response: IN8nHttpFullResponse): MepAnswer {
-	const headers = (response.headers ?? {}) as IDataObject;
-	const contentType = String(headers['content-type'] ?? '');
-	const answer: MepAnswer = { statusCode: response.statusCode, headers, contentType, text: '' };
-	try {
-		answer.text = api === 'invokeService' ? decodeBody(response.body, 'utf-8') : decodeMepBody(response.body, contentType);
-	} catch (error) {
-		answer.unreadable = error instanceof MepFormatError ? error.message : String(error);
-	}
-	return answer;
 }
 
 /**

@@ -162,7 +162,7 @@ export function listElements(text: string, rootName: string, childName: string):
 }
 
 /** `enabled` arrives as the text "true"/"false"; everything else stays text. Changes the element in place. */
-function withBooleans(element: IDataObject): IDataObject {
+export function withBooleans(element: IDataObject): IDataObject {
 	if (element !== null && typeof element === 'object' && element.enabled !== undefined) element.enabled = String(element.enabled).trim() === 'true';
 	return element;
 }

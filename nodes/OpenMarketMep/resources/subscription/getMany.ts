@@ -13,6 +13,7 @@ export const getMany: MepOperation = {
 	method: 'GET',
 	path: '/subscriptionapi/getsubscriptionsincollection',
 	fields: [collectionLocator('The collection whose subscriptions to list (disabled ones included)'), returnAll()],
+	list: { root: 'subscriptions', child: 'subscription' },
 	output: subscriptions,
 	retrySafe: true,
 };

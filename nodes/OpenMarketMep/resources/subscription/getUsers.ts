@@ -2,7 +2,7 @@ import { users } from '../../shared/answers';
 import { returnAll, subscriptionLocator } from '../../shared/fields';
 import type { MepOperation } from '../../shared/operation';
 
-/** MEP viewsubscriptionusers (SPEC 4.8): the current members, whole. */
+/** MEP viewsubscriptionusers (SPEC 4.8): the current members. */
 export const getUsers: MepOperation = {
 	resource: 'subscription',
 	operation: 'getUsers',
@@ -13,6 +13,8 @@ export const getUsers: MepOperation = {
 	method: 'GET',
 	path: '/subscriptionapi/viewsubscriptionusers',
 	fields: [subscriptionLocator('The subscription whose members to list'), returnAll()],
+	// A subscription can have a million members: read as the list arrives.
+	list: { root: 'users', child: 'user' },
 	output: users,
 	retrySafe: true,
 };
