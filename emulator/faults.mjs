@@ -12,6 +12,7 @@ export const FAULTS = [
 	'malformedXml',
 	'stallMidList',
 	'userWithoutMsisdn',
+	'listAsHtml',
 	'unclosedUserInLargeList',
 	'htmlProxyError',
 	'empty200',
@@ -248,6 +249,13 @@ export function serveFault(fault, res, hung, req, rule = {}) {
 		case 'malformedXml':
 			res.writeHead(200, textHeaders);
 			return res.end(latin1Bytes('<?xml version="1.0" encoding="ISO-8859-1"?>\n<users>\n   <user>\n      <msisdn>4477009'));
+		case 'listAsHtml':
+			// A well-formed member list (the demo's Product Alerts members) labelled text/html, as a proxy might relabel it.
+			res.writeHead(200, { ...textHeaders, 'Content-Type': 'text/html; charset=ISO-8859-1' });
+			return res.end(latin1Bytes(listDocument('users', 'user', [
+				{ msisdn: '447700900412', network: 'ORANGEUK', enabled: true, startDate: '2021-05-28 18:44:07' },
+				{ msisdn: '12515550177', network: 'CINGULARUS', enabled: true, startDate: '2021-06-02 09:15:30' },
+			])));
 		case 'userWithoutMsisdn':
 			// Well-formed, but one member has no number: a list that cannot be taken as it is.
 			res.writeHead(200, textHeaders);

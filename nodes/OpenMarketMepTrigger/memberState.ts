@@ -75,21 +75,25 @@ export class NumberCollector {
 
 /** Whether a list holds a number (binary search: a list of a million answers in 20 steps). */
 export function holds(list: MemberNumbers, msisdn: string): boolean {
-	if (!INTERNATIONAL.test(msisdn)) return list.other.includes(msisdn);
-	const value = Number(msisdn);
-	const { numbers } = list;
+	return INTERNATIONAL.test(msisdn) ? found(list.numbers, Number(msisdn)) : found(list.other, msisdn);
+}
+
+function found<T extends number | string>(sorted: ArrayLike<T>, value: T): boolean {
 	let low = 0;
-	let high = numbers.length - 1;
+	let high = sorted.length - 1;
 	while (low <= high) {
 		const middle = (low + high) >>> 1;
-		if (numbers[middle] === value) return true;
-		if (numbers[middle] < value) low = middle + 1;
+		if (sorted[middle] === value) return true;
+		if (sorted[middle] < value) low = middle + 1;
 		else high = middle - 1;
 	}
 	return false;
 }
 
-/** Who joined and who left between two lists, by merging them (numbers as MEP writes them). */
+/** The order numbers are reported in: shorter first, then as text (for digits, by value). */
+export const byNumber = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+
+/** Who joined and who left between two lists, by merging them (numbers as MEP writes them, in byNumber order). */
 export async function compareMembers(before: MemberNumbers, now: MemberNumbers, slices: Slices): Promise<{ joined: string[]; left: string[] }> {
 	const joined: string[] = [];
 	const left: string[] = [];
@@ -105,11 +109,20 @@ export async function compareMembers(before: MemberNumbers, now: MemberNumbers, 
 		}
 		if ((step & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
 	}
-	const otherBefore = new Set(before.other);
-	const otherNow = new Set(now.other);
-	joined.push(...now.other.filter((msisdn) => !otherBefore.has(msisdn)));
-	left.push(...before.other.filter((msisdn) => !otherNow.has(msisdn)));
-	return { joined, left };
+	// The numbers not in international form (rare): merged in where byNumber puts them.
+	const otherJoined = now.other.filter((msisdn) => !found(before.other, msisdn)).sort(byNumber);
+	const otherLeft = before.other.filter((msisdn) => !found(now.other, msisdn)).sort(byNumber);
+	return { joined: mergeByNumber(joined, otherJoined), left: mergeByNumber(left, otherLeft) };
+}
+
+/** Two lists in byNumber order as one. */
+function mergeByNumber(a: string[], b: string[]): string[] {
+	if (b.length === 0) return a;
+	const merged: string[] = [];
+	let i = 0;
+	let j = 0;
+	while (i < a.length || j < b.length) merged.push(j >= b.length || (i < a.length && byNumber(a[i], b[j]) <= 0) ? a[i++] : b[j++]);
+	return merged;
 }
 
 /** A member list as stored: the same numbers always give the same text. */

@@ -12,11 +12,11 @@ import { outputOf } from '../OpenMarketMep/shared/reading';
 import type { ElementSink } from '../OpenMarketMep/shared/reading';
 import { requestSettings } from '../OpenMarketMep/shared/requestOptions';
 import { RetryBudget } from '../OpenMarketMep/shared/retries';
-import { Slices, STEPS_PER_LOOK } from '../OpenMarketMep/shared/slices';
+import { Slices, sortSliced, STEPS_PER_LOOK } from '../OpenMarketMep/shared/slices';
 import { MepFormatError } from '../OpenMarketMep/shared/xml';
 import { MepConnection, RunStop } from '../OpenMarketMep/shared/transport';
 import type { RunState } from '../OpenMarketMep/shared/transport';
-import { compareMembers, decodeMembers, encodeMembers, holds, NumberCollector, readState, STATE_FORMAT } from './memberState';
+import { byNumber, compareMembers, decodeMembers, encodeMembers, holds, NumberCollector, readState, STATE_FORMAT } from './memberState';
 import type { MemberNumbers, StoredMembers, TriggerState } from './memberState';
 
 export type MemberEvent = 'joined' | 'left';
@@ -123,7 +123,12 @@ async function poll(context: IPollFunctions, manual: boolean): Promise<INodeExec
 			const joiners = difference.joined.map((msisdn) => read.joiners.get(msisdn) ?? { msisdn });
 			append(changes, await joined(id, joiners, detectedAt, slices));
 		}
-		if (reported.includes('left')) append(changes, difference.left.sort(byNumber).map((msisdn) => left(msisdn, id, detectedAt)));
+		if (reported.includes('left')) {
+			for (const msisdn of difference.left) {
+				changes.push(left(msisdn, id, detectedAt));
+				if (changes.length % STEPS_PER_LOOK === 0) await slices.turn();
+			}
+		}
 	}
 	// Written only after every subscription was read and compared, and only when it differs: a
 	// failed poll leaves the state as it was, and an unchanged one gives n8n nothing to save.
@@ -184,21 +189,25 @@ class SubscriptionRead {
 	}
 }
 
-const newestFirst = (a: Member, b: Member) => (b.startDate ?? '').localeCompare(a.startDate ?? '') || byNumber(a.msisdn, b.msisdn);
+const newestFirst = (a: Member, b: Member) => compareText(b.startDate ?? '', a.startDate ?? '') || byNumber(a.msisdn, b.msisdn);
 
 /** push(...items) without spreading: a first poll may report a million members. */
 function append<T>(target: T[], items: T[]): void {
 	for (const item of items) target.push(item);
 }
 
-const byNumber = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
-/** Join events, oldest start date first (MEP's `YYYY-MM-DD HH:MM:SS` sorts as text). */
-async function joined(subscription: string, members: Member[], detectedAt: string, slices?: Slices): Promise<IDataObject[]> {
+/** Oldest start date first (MEP's `YYYY-MM-DD HH:MM:SS` sorts as text), then by number. */
+const oldestFirst = (a: Member, b: Member) => compareText(a.startDate ?? '', b.startDate ?? '') || byNumber(a.msisdn, b.msisdn);
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Join events, oldest start date first. */
+async function joined(subscription: string, members: Member[], detectedAt: string, slices = new Slices()): Promise<IDataObject[]> {
 	const events: IDataObject[] = [];
-	for (const { msisdn, network, startDate } of [...members].sort((a, b) => (a.startDate ?? '').localeCompare(b.startDate ?? '') || byNumber(a.msisdn, b.msisdn))) {
+	for (const { msisdn, network, startDate } of await sortSliced(members, oldestFirst, slices)) {
 		events.push({ event: 'joined', msisdn, country: countryOfMsisdn(msisdn), subscription, network: network ?? '', startDate: startDate ?? '', detectedAt });
-		if (slices && events.length % STEPS_PER_LOOK === 0) await slices.turn();
+		if (events.length % STEPS_PER_LOOK === 0) await slices.turn();
 	}
 	return events;
 }
@@ -304,8 +313,11 @@ const readUsers: MepOperation = {
 	...getUsers,
 	list: { root: 'users', child: 'user', key: 'msisdn' },
 	output(answer) {
-		// An accepted answer that was not a list (read whole): what it is, as an error.
-		if (answer.elements === undefined) users(answer);
+		// An accepted answer that was not read as a list: what it is, as an error; never an empty list.
+		if (answer.elements === undefined) {
+			users(answer);
+			throw new MepFormatError('the answer is not a member list');
+		}
 		return [];
 	},
 };

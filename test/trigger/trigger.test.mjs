@@ -102,6 +102,18 @@ test('the state a previous version stored is read and carried over: the first po
 	expect((await mepTrigger.poll()).emitted).toEqual([]);
 });
 
+test('a member list labelled text/html is still read as the list it is: no one reported as left', async () => {
+	const mepTrigger = trigger();
+	await mepTrigger.poll({ activation: true });
+	const stored = structuredClone(mepTrigger.staticData());
+	mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/viewsubscriptionusers', fault: 'listAsHtml' }] });
+	const { emitted, error } = await mepTrigger.poll();
+	expect(mep.emulator.stats().faultsInjected).toBe(1);
+	expect(error).toBeUndefined();
+	expect(emitted).toEqual([]);
+	expect(mepTrigger.staticData()).toEqual(stored);
+});
+
 test('the trigger only reads: every request it sends is viewsubscriptionusers', async () => {
 	const mepTrigger = trigger({ subscriptions: [ALERTS, OPENINGS] });
 	await mepTrigger.poll({ activation: true });

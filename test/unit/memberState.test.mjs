@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import { prng } from '../../emulator/faults.mjs';
 import { loadSource } from '../helpers/source.mjs';
 
-const { NumberCollector, compareMembers, encodeMembers, decodeMembers } = loadSource('nodes/OpenMarketMepTrigger/memberState.ts');
-const { Slices, sortNumbers } = loadSource('nodes/OpenMarketMep/shared/slices.ts');
+const { NumberCollector, byNumber, compareMembers, encodeMembers, decodeMembers, holds } = loadSource('nodes/OpenMarketMepTrigger/memberState.ts');
+const { Slices, sortNumbers, sortSliced } = loadSource('nodes/OpenMarketMep/shared/slices.ts');
 
 /** A list as the trigger holds it, from numbers in any order, with repeats. */
 async function listOf(msisdns) {
@@ -72,6 +72,11 @@ test('comparing by merging: who joined and who left, as set differences would sa
 			expect(new Set(joined)).toEqual(new Set([...has].filter((m) => !had.has(m))));
 			expect(new Set(left)).toEqual(new Set([...had].filter((m) => !has.has(m))));
 			expect(joined).toHaveLength(new Set(joined).size);
+			// In the order they are reported: shorter numbers first, then by value (as the previous version sorted them).
+			expect(left).toEqual([...left].sort(byNumber));
+			expect(joined).toEqual([...joined].sort(byNumber));
+			const list = await listOf(before);
+			for (const m of [...before, ...now]) expect(holds(list, m)).toBe(had.has(m));
 		}),
 		{ numRuns: 300 },
 	);
@@ -85,4 +90,13 @@ test('100,000 numbers spread evenly over every E.164 length store in under 1 MB;
 	const bytes = JSON.stringify(stored).length;
 	expect(bytes).toBeLessThan(1_000_000);
 	expect(asSet(await decode(JSON.parse(JSON.stringify(stored))))).toEqual(numbers);
+});
+
+test('sorting objects in slices: the order Array.prototype.sort gives, stable, around the sizes where runs and merges change', async () => {
+	const compare = (a, b) => a.key - b.key;
+	const random = prng(3);
+	for (const size of [0, 1, 4095, 4096, 4097, 8192 + 3, 3 * 4096 + 1, 20_000]) {
+		const items = Array.from({ length: size }, (_, at) => ({ key: Math.floor(random() * 50), at }));
+		expect(await sortSliced(items, compare, new Slices())).toEqual([...items].sort(compare));
+	}
 });

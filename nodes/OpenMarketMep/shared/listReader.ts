@@ -61,10 +61,12 @@ export class ListReader {
 			throw new MepFormatError('the answer declares a DOCTYPE or entities, which MEP never sends');
 		});
 		this.parser.on('opentag', (tag) => this.opened(tag));
-		this.parser.on('text', (text) => {
+		const onText = (text: string) => {
 			const top = this.open[this.open.length - 1];
 			if (top !== undefined && this.open.length > 1 && top.children === undefined) top.text += text;
-		});
+		};
+		this.parser.on('text', onText);
+		this.parser.on('cdata', onText); // as fast-xml-parser: a CDATA section is the element's text
 		this.parser.on('closetag', (tag) => this.closed(tag));
 		this.parser.on('error', (error) => {
 			this.firstError ??= error.message;

@@ -126,7 +126,8 @@ export async function readListAnswer(response: IN8nHttpFullResponse, list: NonNu
 		const head = Buffer.concat(start);
 		const headText = head.subarray(0, HEAD_BYTES).toString('latin1');
 		const accepted = answer.statusCode >= 200 && answer.statusCode <= 299;
-		const isXml = /^\s*<(?![!]doctype\s+html|html)/i.test(headText) && !/html/i.test(contentType);
+		// Judged by the body alone: a list is streamed whatever its Content-Type says.
+		const isXml = /^\s*<(?![!]doctype\s+html|html)/i.test(headText);
 		if (!accepted || !isXml) {
 			// Not a list: read whole (what is kept of it), and judged as every other answer.
 			const whole = [head];
@@ -169,7 +170,11 @@ export async function readListAnswer(response: IN8nHttpFullResponse, list: NonNu
 		finished = true;
 		read.abort();
 		limits.stop.removeEventListener('abort', onStop);
-		if (!body.readableEnded) body.destroy();
+		if (!body.readableEnded) {
+			// Given up before its end (a list that is not one): the connection too, as n8n's timeout no longer covers it.
+			body.destroy();
+			limits.abort.abort();
+		}
 	}
 }
 

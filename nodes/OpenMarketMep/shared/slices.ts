@@ -1,12 +1,13 @@
 import { sleep } from 'n8n-workflow';
 
 /**
- * How long a piece of work may hold the event loop before n8n gets its turn: short while n8n has
- * work waiting (a webhook needs many turns to be answered), longer while it has none.
+ * How long a piece of work may hold the event loop before n8n gets its turn. A webhook is answered
+ * after many turns, each waiting for one slice: measured in a real n8n 2.41 polling 100,000
+ * members, slices of 20 ms made a webhook wait 0.6 s, 5 ms 0.3 s, 2 ms 0.13 s (median). Each turn
+ * costs a timer's tick (about 1 ms): a million-member poll takes about a third longer than with
+ * long slices.
  */
-const SLICE_MS = { busy: 2, idle: 20 };
-/** A turn that took longer than a timer's tick: something else of n8n's ran in it. */
-const BUSY_TURN_MS = 2;
+const SLICE_MS = 2;
 
 /**
  * Long work (a million-member list read, sorted, compared, encoded) cut into slices: n8n's
@@ -15,17 +16,13 @@ const BUSY_TURN_MS = 2;
  * timers or I/O run).
  */
 export class Slices {
-	private from = Date.now();
-
-	private sliceMs = SLICE_MS.busy;
+	private from = performance.now();
 
 	/** Gives n8n its turn if this slice has lasted long enough. Cheap: call it every few thousand steps. */
 	async turn(): Promise<void> {
-		const now = Date.now();
-		if (now - this.from < this.sliceMs) return;
+		if (performance.now() - this.from < SLICE_MS) return;
 		await sleep(0);
-		this.from = Date.now();
-		this.sliceMs = this.from - now > BUSY_TURN_MS ? SLICE_MS.busy : Math.min(SLICE_MS.idle, this.sliceMs * 2);
+		this.from = performance.now();
 	}
 }
 
@@ -55,6 +52,33 @@ export async function sortNumbers(values: Float64Array, slices: Slices): Promise
 			to.set(from.subarray(i, middle), k);
 			to.set(from.subarray(j, right), k + middle - i);
 			await slices.turn();
+		}
+		[from, to] = [to, from];
+	}
+	return from;
+}
+
+/** Sorts a copy of `items` by `compare` (stable), in slices: runs sorted natively, then merged. */
+export async function sortSliced<T>(items: T[], compare: (a: T, b: T) => number, slices: Slices): Promise<T[]> {
+	const run = 4096;
+	let from = items.slice();
+	for (let start = 0; start < from.length; start += run) {
+		const sorted = from.slice(start, start + run).sort(compare);
+		for (let i = 0; i < sorted.length; i++) from[start + i] = sorted[i];
+		await slices.turn();
+	}
+	let to = new Array<T>(from.length);
+	for (let width = run; width < from.length; width *= 2) {
+		for (let left = 0; left < from.length; left += 2 * width) {
+			const middle = Math.min(left + width, from.length);
+			const right = Math.min(left + 2 * width, from.length);
+			let i = left;
+			let j = middle;
+			let k = left;
+			while (i < middle || j < right) {
+				to[k++] = j >= right || (i < middle && compare(from[i], from[j]) <= 0) ? from[i++] : from[j++];
+				if ((k & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
+			}
 		}
 		[from, to] = [to, from];
 	}
