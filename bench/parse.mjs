@@ -1,6 +1,6 @@
 // The node's answer handling on its own, without HTTP or n8n: decode + parse + map of
 // (a) a Get Users answer of 100,000 members and (b) one Add User answer, through what the
-// executor runs for every answer (transport.ts readAnswer, executor.ts outputOf) with the
+// executor runs for every whole answer (reading.ts readAnswer and outputOf) with the
 // operations' own declarations. Runs in its own process so that its peak
 // memory is its own; prints one JSON line. Usage: node bench/parse.mjs [--members 100000]
 import { XMLValidator } from 'fast-xml-parser';
@@ -13,8 +13,7 @@ const { values } = parseArgs({ options: { members: { type: 'string', default: '1
 const members = Number(values.members);
 const repeats = Number(values.repeats);
 
-const { readAnswer } = loadSource('nodes/OpenMarketMep/shared/transport.ts');
-const { outputOf } = loadSource('nodes/OpenMarketMep/shared/executor.ts');
+const { readAnswer, outputOf } = loadSource('nodes/OpenMarketMep/shared/reading.ts');
 const { getUsers: getUsersOperation } = loadSource('nodes/OpenMarketMep/resources/subscription/getUsers.ts');
 const { addUser: addUserOperation } = loadSource('nodes/OpenMarketMep/resources/subscription/addUser.ts');
 const { decodeMepBody } = loadSource('nodes/OpenMarketMep/shared/xml.ts');
