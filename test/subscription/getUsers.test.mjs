@@ -87,7 +87,9 @@ describe('the list read as it arrives', () => {
 			['htmlProxyError', /^MEP answered HTTP 502 with a web page/],
 		]) {
 			mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/viewsubscriptionusers', fault }] });
+			const injected = mep.emulator.stats().faultsInjected;
 			const { items, error } = await users();
+			expect(mep.emulator.stats().faultsInjected).toBeGreaterThan(injected); // the fault happened
 			if (message) expect(error?.message).toMatch(message);
 			else expect(items.map((item) => item.json)).toEqual([{ msisdn: '447700900412', network: 'ORANGEUK', enabled: true }, { network: 'O2UK', enabled: true }]);
 		}
