@@ -8,6 +8,7 @@ import { readIdList } from '../OpenMarketMep/shared/fields';
 import { countryOfMsisdn } from '../OpenMarketMep/shared/msisdn';
 import type { MepOperation } from '../OpenMarketMep/shared/operation';
 import { RunPaces } from '../OpenMarketMep/shared/accountPaces';
+import { monotonicNow } from '../OpenMarketMep/shared/clock';
 import { outputOf } from '../OpenMarketMep/shared/reading';
 import type { ElementSink } from '../OpenMarketMep/shared/reading';
 import { requestSettings } from '../OpenMarketMep/shared/requestOptions';
@@ -235,7 +236,7 @@ async function samples(lists: Map<string, SubscriptionRead>, reported: MemberEve
 async function readMembers(context: IPollFunctions, ids: string[], options: IDataObject, readFor: (id: string) => SubscriptionRead): Promise<Map<string, SubscriptionRead>> {
 	const node = context.getNode();
 	const settings = requestSettings(node, { ...options, timeout: options.timeout || DEFAULT_TIMEOUT_MS }, 'Options');
-	const startedAt = Date.now();
+	const startedAt = monotonicNow();
 	// n8n 2.x abandons a poll that runs past its budget: every try of every request must fit in it.
 	const pollMs = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : undefined;
 	const budgetMs = pollMs === undefined ? undefined : pollMs * BUDGET_SHARE_FOR_REQUESTS;
@@ -279,20 +280,20 @@ interface PollRead {
 async function readSubscription({ context, connection, run, watched, startedAt, budgetMs, timeout, outOfPollTime }: PollRead, id: string, index: number, read: SubscriptionRead): Promise<void> {
 	const node = context.getNode();
 	const failure: FailureContext = { node, itemIndex: 0, resource: 'subscription', retrySafe: true, secrets: connection.secrets };
-	const timeLeft = budgetMs === undefined ? timeout : Math.min(timeout, budgetMs - (Date.now() - startedAt));
+	const timeLeft = budgetMs === undefined ? timeout : Math.min(timeout, budgetMs - (monotonicNow() - startedAt));
 	if (timeLeft <= 0) {
 		throw new NodeOperationError(node, `The poll ran out of time before it could read subscription ${id} (${index} of ${watched} read)`, {
 			description: `${outOfPollTime} Nothing was stored: the next poll compares against the members known before.`,
 		});
 	}
 	const request = { qs: { subscription: id } };
-	const waitFrom = Date.now();
+	const waitFrom = monotonicNow();
 	const deadline = waitFrom + timeLeft;
 	const pace = run.paces.for(connection.paceKey(readUsers, request));
 	const permit = await pace.acquire({ deadline });
 	try {
 		if (!permit) {
-			throw paceWaitError(node, 0, Date.now() - waitFrom, timeLeft, pace.summary(), { subject: 'the request', timeoutField: timeLeft < timeout ? 'the poll\'s time' : 'Options › Timeout' });
+			throw paceWaitError(node, 0, monotonicNow() - waitFrom, timeLeft, pace.summary(), { subject: 'the request', timeoutField: timeLeft < timeout ? 'the poll\'s time' : 'Options › Timeout' });
 		}
 		const sent = await connection.send(readUsers, request, permit, run, index, deadline, () => read.sink());
 		if (sent.abandoned) throw new NodeOperationError(node, 'The poll was stopped before MEP answered');

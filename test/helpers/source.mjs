@@ -14,8 +14,11 @@ const outdir = mkdtempSync(path.join(cache, 'mep-unit-'));
 process.on('exit', () => rmSync(outdir, { recursive: true, force: true }));
 const require = createRequire(import.meta.url);
 
+/** Where loadSource bundled a module: for a child process that must load it too. */
+export const builtPath = (relativePath) => path.join(outdir, `${relativePath.replace(/[\\/]/g, '_')}.cjs`);
+
 export function loadSource(relativePath) {
-	const outfile = path.join(outdir, `${relativePath.replace(/[\\/]/g, '_')}.cjs`);
+	const outfile = builtPath(relativePath);
 	buildSync({
 		entryPoints: [path.join(root, relativePath)],
 		outfile,

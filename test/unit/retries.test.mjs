@@ -1,8 +1,11 @@
 // The retry rules (shared/retries.ts): what a failed try means, when an item is tried again, and
 // the run's retry budget. (Through n8n and the emulator: test/hostile/retries.test.mjs.)
-import { loadSource } from '../helpers/source.mjs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { builtPath, loadSource } from '../helpers/source.mjs';
 
-const { ItemTries, RetryBudget, RETRY, noAnswerKind, paceSignal } = loadSource('nodes/OpenMarketMep/shared/retries.ts');
+const RETRIES = 'nodes/OpenMarketMep/shared/retries.ts';
+const { ItemTries, RetryBudget, RETRY, noAnswerKind, paceSignal, retryAfterMs, retryAfterOf } = loadSource(RETRIES);
 
 const withCode = (code, message = `request failed ${code}`) => Object.assign(new Error(message), { code });
 /** n8n wraps what its request helper throws: as n8n 2.x (the cause kept) and 1.x (only the texts). */
@@ -116,6 +119,42 @@ describe('when an item is tried again', () => {
 		expect(item.next(answer(429, { 'retry-after': '1' }), 1000)).toBeUndefined();
 		expect(item.stop).toBe('rateLimitWait');
 		expect(item.rateLimitedTries).toBe(51);
+	});
+
+	test('Retry-After: delay-seconds, or an HTTP-date in each of RFC 9110\'s three forms, read as GMT whatever the local zone', () => {
+		const now = Date.UTC(1994, 10, 6, 8, 49, 7); // 30 s before the dates below
+		expect(retryAfterMs('3', now)).toBe(3000);
+		expect(retryAfterMs('Sun, 06 Nov 1994 08:49:37 GMT', now)).toBe(30_000); // IMF-fixdate
+		expect(retryAfterMs('Sunday, 06-Nov-94 08:49:37 GMT', now)).toBe(30_000); // RFC 850
+		// asctime names no zone: GMT all the same, also where n8n runs in another zone (a process of its own: TZ is read at start).
+		const elsewhere = spawnSync(
+			process.execPath,
+			['-e', `const { retryAfterMs } = require(${JSON.stringify(builtPath(RETRIES))}); console.log(JSON.stringify([new Date(0).getTimezoneOffset(), retryAfterMs('Sun Nov  6 08:49:37 1994', ${now})]))`],
+			{ env: { ...process.env, TZ: 'America/New_York' }, encoding: 'utf8', cwd: path.dirname(builtPath(RETRIES)) },
+		);
+		expect(JSON.parse(elsewhere.stdout || 'null') ?? elsewhere.stderr).toEqual([300, 30_000]);
+		expect(retryAfterMs('Sun Nov  6 08:49:37 1994', now)).toBe(30_000);
+		expect(retryAfterMs('Sun Nov 16 08:49:37 1994', now)).toBe(30_000 + 10 * 86_400_000);
+		// An RFC 850 year more than 50 years ahead is in the past century.
+		const in2026 = Date.UTC(2026, 11, 6, 12, 0, 0);
+		expect(retryAfterMs('Sunday, 06-Dec-26 12:00:10 GMT', in2026)).toBe(10_000);
+		expect(retryAfterMs('Thursday, 06-Dec-80 12:00:10 GMT', in2026)).toBe(RETRY.rateLimit.shortestWaitMs); // 1980: past
+		for (const unreadable of ['', 'soon', '-1', 'Sun, 06 Nov 1994 25:49:37 GMT', 'Sun, 06 Foo 1994 08:49:37 GMT']) expect(retryAfterMs(unreadable, now)).toBeUndefined();
+	});
+
+	test('Retry-After 0 or a date already past is the shortest wait, not none; read once per answer', () => {
+		const now = Date.UTC(2026, 0, 1);
+		expect(retryAfterMs('0', now)).toBe(RETRY.rateLimit.shortestWaitMs);
+		expect(retryAfterMs('Thu, 01 Jan 2026 00:00:00 GMT', now)).toBe(RETRY.rateLimit.shortestWaitMs);
+		expect(retryAfterMs('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(RETRY.rateLimit.shortestWaitMs);
+		expect(RETRY.rateLimit.shortestWaitMs).toBeGreaterThan(0);
+		expect(tries(false).next(answer(429, { 'retry-after': '0' }), 60_000)).toBe(RETRY.rateLimit.shortestWaitMs);
+		let reads = 0;
+		const limited = answer(429);
+		Object.defineProperty(limited.answer.headers, 'retry-after', { get: () => ((reads += 1), '2'), enumerable: true });
+		expect(retryAfterOf(limited.answer)).toBe(2000);
+		expect(tries(false).next(limited, 60_000)).toBe(2000);
+		expect(reads).toBe(1);
 	});
 
 	test('the run\'s budget: 10 retries, and one more for every 10 items sent', () => {

@@ -31,6 +31,14 @@ describe('decodeMepBody', () => {
 		expect(() => decodeMepBody(bytes, '')).toThrow(MepFormatError);
 	});
 
+	test('a byte-order mark says the character set and is no part of the text', () => {
+		const utf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a>café ☺</a>', 'utf8')]);
+		expect(decodeMepBody(utf8, 'text/plain; charset=ISO-8859-1')).toBe('<?xml version="1.0" encoding="ISO-8859-1"?><a>café ☺</a>');
+		const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<a>café</a>', 'utf16le')]);
+		expect(decodeMepBody(utf16, 'text/plain')).toBe('<a>café</a>');
+		expect(listElements(decodeMepBody(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<users><user><msisdn>447700900123</msisdn></user></users>')]), ''), 'users', 'user')).toEqual([{ msisdn: '447700900123' }]);
+	});
+
 	test('an absent body is empty text', () => {
 		expect(decodeMepBody(undefined, '')).toBe('');
 	});

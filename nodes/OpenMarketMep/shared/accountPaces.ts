@@ -1,5 +1,6 @@
-import { AccountPace, PACING } from './pacing';
-import type { RunBounds, RunPace, RunPaceSummary } from './pacing';
+import { monotonicNow } from './clock';
+import { AccountPace, PACING } from './pace';
+import type { RunBounds, RunPaceSummary, RunQueue } from './pace';
 
 /**
  * The MEP account paces of this n8n process, one per account: every run of the action node and
@@ -17,14 +18,24 @@ const paces = new Map<string, AccountPace>();
 
 /**
  * An account is the API's base URL and the MEP username: two credentials of one account share
- * one pace, two accounts never do. Invoke Service's host is its own account. No password.
+ * one pace, two accounts never do (the same username on two MEP hosts is two accounts). Invoke
+ * Service's host is its own account. The URL as parsed, so that the host's case, a default port
+ * or a trailing slash make no second pace. No password.
  */
 export function accountKey(baseUrl: string, username: string): string {
-	return `${baseUrl.replace(/\/+$/, '')} ${username}`;
+	let base = baseUrl.trim();
+	try {
+		const url = new URL(base);
+		base = `${url.protocol}//${url.host}${url.pathname}`;
+	} catch {
+		// Not a URL: the request will say so; the text keys the pace meanwhile.
+	}
+	return `${base.replace(/\/+$/, '')} ${username}`;
 }
 
 /** A run (or a poll) joins the account's pace, which is made on first use. */
-export function joinAccountPace(key: string, bounds: RunBounds, now = Date.now()): RunPace {
+/** `now`: the pace's monotonic clock (clock.ts). */
+export function joinAccountPace(key: string, bounds: RunBounds, now = monotonicNow()): RunQueue {
 	for (const [other, pace] of paces) if (pace.isIdle(now, IDLE_MS)) paces.delete(other);
 	let pace = paces.get(key);
 	if (!pace) {
@@ -41,11 +52,11 @@ export function accountPaceCount(): number {
 
 /** The account paces one run sends to (one, unless its items go to several base URLs): joined on first use, left together. */
 export class RunPaces {
-	private readonly joined = new Map<string, RunPace>();
+	private readonly joined = new Map<string, RunQueue>();
 
 	constructor(private readonly bounds: RunBounds) {}
 
-	for(key: string): RunPace {
+	for(key: string): RunQueue {
 		let pace = this.joined.get(key);
 		if (!pace) {
 			pace = joinAccountPace(key, this.bounds);

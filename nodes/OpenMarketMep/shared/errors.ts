@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 import type { MepAnswer } from './operation';
-import type { RunPaceSummary } from './pacing';
+import type { RunPaceSummary } from './pace';
 import { MEP_ASSUMPTIONS } from './assumptions';
 import { errorCodes, RETRY } from './retries';
 import type { ItemTries, NoAnswer } from './retries';

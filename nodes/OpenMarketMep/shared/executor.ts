@@ -1,10 +1,11 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
+import { monotonicNow } from './clock';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { RunPaces } from './accountPaces';
 import { fieldError, paceWaitError, requestError } from './errors';
 import type { FailureContext } from './errors';
 import type { ItemFields, MepOperation, MepRequest } from './operation';
-import type { Permit } from './pacing';
+import type { Permit } from './pace';
 import { readRequestSettings } from './requestOptions';
 import { RetryBudget } from './retries';
 import { outputOf } from './reading';
@@ -17,7 +18,7 @@ import type { RunState } from './transport';
  *
  * 1. Once per run: the operation, Request Options, the credential (decrypted once), the run's
  *    place in its MEP account's pace (shared by every execution in this n8n process:
- *    accountPaces.ts, pacing.ts) and the retry budget (retries.ts).
+ *    accountPaces.ts, pace/) and the retry budget (retries.ts).
  * 2. Per item: every field read once (an expression is evaluated once) and checked. Without
  *    Continue On Fail every item of a batch (no batching: of the run) is checked before any of it
  *    is sent, so a bad value stops the node with nothing sent and a re-run repeats nothing; with
@@ -31,7 +32,7 @@ import type { RunState } from './transport';
  *    once the requests already in flight have ended. One line in n8n's log sums the run up.
  */
 export async function executeOperation(context: IExecuteFunctions, operations: MepOperation[]): Promise<INodeExecutionData[][]> {
-	const startedAt = Date.now();
+	const startedAt = monotonicNow();
 	let sendingFrom: number | undefined;
 	const node = context.getNode();
 	const operation = pickOperation(context, operations);
@@ -121,17 +122,17 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 			}
 			for (const [itemIndex, request] of chunk) {
 				// The item's Timeout runs from here: its turn in the account's pace, then its tries.
-				const waitFrom = Date.now();
+				const waitFrom = monotonicNow();
 				const deadline = waitFrom + settings.timeout;
 				const pace = run.paces.for(connection.paceKey(operation, request));
 				const permit = await pace.acquire({ deadline });
-				sendingFrom ??= Date.now();
+				sendingFrom ??= monotonicNow();
 				if (!sending()) {
 					permit?.release('unsent');
 					break;
 				}
 				if (!permit) {
-					failItem(itemIndex, paceWaitError(node, itemIndex, Date.now() - waitFrom, settings.timeout, pace.summary()));
+					failItem(itemIndex, paceWaitError(node, itemIndex, monotonicNow() - waitFrom, settings.timeout, pace.summary()));
 					continue;
 				}
 				const call: Promise<void> = send(itemIndex, request, permit, deadline)
@@ -143,7 +144,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		await Promise.all(inFlight);
 	} finally {
 		run.stop.dispose();
-		const endedAt = Date.now();
+		const endedAt = monotonicNow();
 		logSummary(context, operation, items.length, run, endedAt - startedAt, endedAt - (sendingFrom ?? endedAt));
 		run.paces.leave();
 	}
@@ -191,6 +192,7 @@ function logSummary(context: IExecuteFunctions, operation: MepOperation, items: 
 			adaptive: pace.adaptive,
 			accountRuns: pace.runs,
 			accountRateLimit: pace.rateLimit,
+			accountRoundTripMs: pace.roundTripMs,
 			waitedSeconds,
 			longestWaitSeconds,
 		},

@@ -32,7 +32,7 @@ export class ListReader {
 
 	private depth = 0;
 
-	/** Off once `onElement` wants no more: the rest is still read and checked, but builds nothing. */
+	/** Off once `onElement` wants no more: anything still written is checked, but builds nothing. */
 	private building = true;
 
 	private rootClosed = false;
@@ -71,6 +71,11 @@ export class ListReader {
 		this.parser.on('error', (error) => {
 			this.firstError ??= error.message;
 		});
+	}
+
+	/** Whether `onElement` still wants elements: once not, the rest of the answer need not be read. */
+	get wanted(): boolean {
+		return this.building;
 	}
 
 	/** The next piece of the answer's text. */

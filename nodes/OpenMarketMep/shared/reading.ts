@@ -1,4 +1,5 @@
 import { sleep } from 'n8n-workflow';
+import { monotonicNow } from './clock';
 import type { IDataObject, IN8nHttpFullResponse } from 'n8n-workflow';
 import { isMepRejectionText, mepAnswerError } from './errors';
 import type { FailureContext } from './errors';
@@ -7,7 +8,7 @@ import { ListReader } from './listReader';
 import { Slices } from './slices';
 import type { MepAnswer, MepApi, MepOperation, MepRequest } from './operation';
 import type { ItemTries } from './retries';
-import { decodeBody, decodeMepBody, MepFormatError } from './xml';
+import { charsetOf, decodeBody, decodeMepBody, LATIN1_NAMES, MepFormatError, textDecoderFor } from './xml';
 
 /**
  * Reading MEP's answers, whole or as they arrive: what the executor and the trigger both call to
@@ -44,7 +45,7 @@ export function outputOf(operation: MepOperation, answer: MepAnswer, request: Me
 	}
 }
 
-/** Where a streamed list's elements go, one by one; false when no more are wanted (the rest is still read and checked). */
+/** Where a streamed list's elements go, one by one; false when no more are wanted (the read then ends, and the connection with it). */
 export type ElementSink = (element: IDataObject) => boolean | void;
 
 /** The bytes of an answer's start that decide how it is read, and that errors quote. */
@@ -61,14 +62,20 @@ interface BodyStream {
 	readonly readableEnded?: boolean;
 }
 
+/** The run's stop as a read needs it: one listener per run, however many reads (transport.ts RunStop). */
+interface ReadStop {
+	onStop(onStop: () => void): () => void;
+}
+
 /** How a list answer is read: where its elements go, and how the read ends early (the item's time ran out, the run stopped). */
 export interface ListReading {
-	/** Where the elements go; without one, into the answer's `elements`, at most `limit` built. */
+	/** Where the elements go; without one, into the answer's `elements`, at most `limit` built, the read ending there. */
 	sink?: ElementSink;
 	limit?: number;
+	/** On the monotonic clock (clock.ts). */
 	deadline: number;
 	timeoutMs: number;
-	stop: AbortSignal;
+	stop: ReadStop;
 	/** Aborts the request itself (the connection), as the stream is given up. */
 	abort: AbortController;
 }
@@ -92,13 +99,11 @@ export async function readListAnswer(response: IN8nHttpFullResponse, list: NonNu
 		body.destroy(error); // first: the pending read fails with this error, not the abort's
 		limits.abort.abort();
 	};
-	const onStop = () => giveUp(Object.assign(new Error('The execution was stopped while MEP sent its answer'), { code: 'ERR_CANCELED' }));
-	if (limits.stop.aborted) onStop();
-	else limits.stop.addEventListener('abort', onStop, { once: true });
+	const stopListening = limits.stop.onStop(() => giveUp(Object.assign(new Error('The execution was stopped while MEP sent its answer'), { code: 'ERR_CANCELED' })));
 	let finished = false;
 	// The deadline's timer ends with the read (n8n 2.x's sleep takes a signal; 1.x's fires later and finds the read over).
 	const read = new AbortController();
-	sleep(Math.max(0, limits.deadline - Date.now()), read.signal).then(
+	sleep(Math.max(0, limits.deadline - monotonicNow()), read.signal).then(
 		() => {
 			if (!finished) giveUp(Object.assign(new Error(`timeout of ${limits.timeoutMs}ms exceeded while MEP sent its answer`), { code: 'ECONNABORTED' }));
 		},
@@ -124,7 +129,8 @@ export async function readListAnswer(response: IN8nHttpFullResponse, list: NonNu
 			startBytes += chunk.length;
 		}
 		const head = Buffer.concat(start);
-		const headText = head.subarray(0, HEAD_BYTES).toString('latin1');
+		const { charset, bomBytes } = charsetOf(head, contentType);
+		const headText = head.subarray(bomBytes, bomBytes + HEAD_BYTES).toString('latin1');
 		const accepted = answer.statusCode >= 200 && answer.statusCode <= 299;
 		// Judged by the body alone: a list is streamed whatever its Content-Type says.
 		const isXml = /^\s*<(?![!]doctype\s+html|html)/i.test(headText);
@@ -143,18 +149,20 @@ export async function readListAnswer(response: IN8nHttpFullResponse, list: NonNu
 		const reader = new ListReader(list.root, list.child, limits.sink ?? ((element) => elements.push(element) < limit), list.key);
 		let decode: (chunk: Buffer) => string;
 		const slices = new Slices();
-		const write = async (chunk: Buffer) => {
+		/** Writes a piece of the answer; false once no more elements are wanted. */
+		const write = async (chunk: Buffer): Promise<boolean> => {
 			const text = decode(chunk);
-			for (let at = 0; at < text.length; at += PIECE_CHARS) {
+			for (let at = 0; at < text.length && reader.wanted; at += PIECE_CHARS) {
 				reader.write(at === 0 && text.length <= PIECE_CHARS ? text : text.slice(at, at + PIECE_CHARS));
 				await slices.turn();
 			}
+			return reader.wanted;
 		};
 		answer.text = decodeStart(headText);
 		const readAll = async () => {
-			decode = decoderFor(headText, contentType);
-			await write(head);
-			for (let chunk = ended ? undefined : await next(); chunk; chunk = await next()) await write(chunk);
+			decode = decoderFor(charset); // a character set it cannot read: an answer that could not be read
+			if (!(await write(head.subarray(bomBytes)))) return;
+			for (let chunk = ended ? undefined : await next(); chunk; chunk = await next()) if (!(await write(chunk))) return;
 			reader.end();
 		};
 		// A list that is not one is an answer that could not be read; a failed connection is no answer (thrown).
@@ -169,9 +177,9 @@ export async function readListAnswer(response: IN8nHttpFullResponse, list: NonNu
 	} finally {
 		finished = true;
 		read.abort();
-		limits.stop.removeEventListener('abort', onStop);
+		stopListening();
 		if (!body.readableEnded) {
-			// Given up before its end (a list that is not one): the connection too, as n8n's timeout no longer covers it.
+			// Given up before its end (a list that is not one, or all the elements wanted read): the connection too, as n8n's timeout no longer covers it.
 			body.destroy();
 			limits.abort.abort();
 		}
@@ -182,23 +190,13 @@ export async function readListAnswer(response: IN8nHttpFullResponse, list: NonNu
 const decodeStart = (headText: string) => headText.slice(0, 300);
 
 /**
- * A decoder for the pieces of a streamed body, by its XML declaration, else its Content-Type, else
- * ISO-8859-1 (as decodeMepBody): Latin-1 piece by piece (one byte, one character), UTF-8 and others
- * with TextDecoder's streaming mode, which holds a character split between two pieces.
+ * A decoder for the pieces of a streamed body in its character set (charsetOf): Latin-1 piece by
+ * piece (one byte, one character), UTF-8 and others with TextDecoder's streaming mode, which holds
+ * a character split between two pieces.
  */
-function decoderFor(headText: string, contentType: string): (chunk: Buffer) => string {
-	const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i.exec(headText)?.[1];
-	const charset = (declared ?? /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1] ?? 'iso-8859-1').toLowerCase();
-	if (['iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'us-ascii', 'ascii'].includes(charset)) return (chunk) => chunk.toString('latin1');
+function decoderFor(charset: string): (chunk: Buffer) => string {
+	if (LATIN1_NAMES.includes(charset)) return (chunk) => chunk.toString('latin1');
 	const decoder = textDecoderFor(charset);
 	if (!decoder) throw new MepFormatError(`MEP declared a character set this node cannot read: ${charset}`);
 	return (chunk) => decoder.decode(chunk, { stream: true });
-}
-
-function textDecoderFor(charset: string): { decode(bytes: Uint8Array, options: { stream: boolean }): string } | undefined {
-	try {
-		return new TextDecoder(charset);
-	} catch {
-		return undefined;
-	}
 }

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, INodeP
 
 /**
  * At most this many requests of one node run in flight unless Request Options say otherwise: the
- * ceiling of the adaptive limit (pacing.ts), high enough for an MEP far away (200 ms per answer
+ * ceiling of the adaptive limit (pace/inFlightLimit.ts), high enough for an MEP far away (200 ms per answer
  * needs 100 or more in flight to beat n8n's HTTP Request node); the limit starts at 20.
  */
 export const DEFAULT_MAX_IN_FLIGHT = 200;

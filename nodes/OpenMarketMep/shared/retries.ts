@@ -1,5 +1,5 @@
 import type { MepAnswer } from './operation';
-import type { PaceSignal } from './pacing';
+import type { PaceSignal } from './pace';
 
 /**
  * What the node tries again, and for how long. An item is tried again only where repeating it
@@ -20,9 +20,9 @@ export const RETRY = {
 	/**
 	 * 429 (MEP did nothing): waits for its Retry-After, kept to as long as the item's Timeout allows
 	 * (the account's pace holds every execution until then); without one, a growing wait, at most
-	 * `maxTries` 429s.
+	 * `maxTries` 429s. A Retry-After of 0 or a past date is still a 429: `shortestWaitMs`.
 	 */
-	rateLimit: { maxTries: 5, firstWaitMs: 500, maxWaitMs: 30_000 },
+	rateLimit: { maxTries: 5, firstWaitMs: 500, maxWaitMs: 30_000, shortestWaitMs: 100 },
 } as const;
 
 /**
@@ -181,7 +181,7 @@ export class ItemTries {
 	 */
 	private afterRateLimit(answer: MepAnswer, timeLeftMs: number): number | undefined {
 		this.rateLimited += 1;
-		const retryAfter = retryAfterMs(answer.headers['retry-after']);
+		const retryAfter = retryAfterOf(answer);
 		if (retryAfter === undefined && ++this.rateLimitGuesses >= RETRY.rateLimit.maxTries) return this.stopWith('rateLimitTries');
 		const waitMs = retryAfter ?? this.rateLimitWaitMs;
 		if (waitMs > RETRY.rateLimit.maxWaitMs || waitMs >= timeLeftMs) return this.stopWith('rateLimitWait');
@@ -200,11 +200,57 @@ export class ItemTries {
 	}
 }
 
-/** A Retry-After header (seconds, or an HTTP date) in milliseconds; undefined when absent or unreadable. */
-export function retryAfterMs(header: unknown): number | undefined {
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * An HTTP-date in any of the three forms RFC 9110 (5.6.7) has recipients accept, always GMT:
+ * IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT` (a
+ * two-digit year more than 50 years ahead is in the past century) and asctime `Sun Nov  6
+ * 08:49:37 1994`, which names no zone and which Date.parse would read as local time.
+ */
+export function parseHttpDate(text: string, nowMs = Date.now()): number | undefined {
+	const at = (year: number, month: string, day: string, time: string) => {
+		const monthIndex = MONTHS.indexOf(month.toLowerCase());
+		const [hours, minutes, seconds] = time.split(':').map(Number);
+		if (monthIndex < 0 || hours > 23 || minutes > 59 || seconds > 60) return undefined;
+		return Date.UTC(year, monthIndex, Number(day), hours, minutes, seconds);
+	};
+	let match = /^[a-z]{3}, (\d{2}) ([a-z]{3}) (\d{4}) (\d{2}:\d{2}:\d{2}) GMT$/i.exec(text);
+	if (match) return at(Number(match[3]), match[2], match[1], match[4]);
+	match = /^[a-z]+, (\d{2})-([a-z]{3})-(\d{2}) (\d{2}:\d{2}:\d{2}) GMT$/i.exec(text);
+	if (match) {
+		const thisYear = new Date(nowMs).getUTCFullYear();
+		let year = Math.floor(thisYear / 100) * 100 + Number(match[3]);
+		if (year > thisYear + 50) year -= 100;
+		return at(year, match[2], match[1], match[4]);
+	}
+	match = /^[a-z]{3} ([a-z]{3}) ([ \d]\d) (\d{2}:\d{2}:\d{2}) (\d{4})$/i.exec(text);
+	if (match) return at(Number(match[4]), match[1], match[2].trim(), match[3]);
+	return undefined;
+}
+
+/**
+ * A Retry-After header (delay-seconds, or an HTTP-date) in milliseconds; undefined when absent or
+ * unreadable. MEP asking for no wait (0, or a date already past) still answered 429: the shortest
+ * wait, never none.
+ */
+export function retryAfterMs(header: unknown, nowMs = Date.now()): number | undefined {
 	const text = String(header ?? '').trim();
 	if (text === '') return undefined;
-	if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-	const at = Date.parse(text);
-	return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+	let ms: number | undefined;
+	if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
+	else {
+		const at = parseHttpDate(text, nowMs);
+		if (at !== undefined) ms = at - nowMs;
+	}
+	return ms === undefined || Number.isNaN(ms) ? undefined : Math.max(RETRY.rateLimit.shortestWaitMs, ms);
+}
+
+/** Each answer's Retry-After, read once: the item's wait and the account's pause both come from it. */
+const retryAfters = new WeakMap<MepAnswer, number | undefined>();
+
+/** The Retry-After of a 429 answer in milliseconds (retryAfterMs), read once per answer. */
+export function retryAfterOf(answer: MepAnswer): number | undefined {
+	if (!retryAfters.has(answer)) retryAfters.set(answer, retryAfterMs(answer.headers['retry-after']));
+	return retryAfters.get(answer);
 }

@@ -1,4 +1,5 @@
 import { getCredentialAllowedDomains, NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { monotonicNow } from './clock';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
@@ -17,8 +18,8 @@ import type { RequestSettings } from './requestOptions';
 import { MEP_ROLES } from './roles';
 import { accountKey } from './accountPaces';
 import type { RunPaces } from './accountPaces';
-import type { Permit } from './pacing';
-import { ItemTries, noAnswerKind, paceSignal, retryAfterMs } from './retries';
+import type { Permit } from './pace';
+import { ItemTries, noAnswerKind, paceSignal, retryAfterOf } from './retries';
 import type { NoAnswer, RetryBudget } from './retries';
 import { readAnswer, readListAnswer } from './reading';
 import type { ElementSink } from './reading';
@@ -44,10 +45,22 @@ export class RunStop {
 	/** Settles when the run stops. */
 	readonly stopped: Promise<void>;
 
+	/** What gives up when the run stops (its list reads): behind one listener, however many there are. */
+	private readonly onStops = new Set<() => void>();
+
 	private readonly onCancel = () => this.controller.abort();
 
 	constructor(private readonly cancel?: AbortSignal) {
-		this.stopped = new Promise((resolve) => this.controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+		this.stopped = new Promise((resolve) =>
+			this.controller.signal.addEventListener(
+				'abort',
+				() => {
+					for (const onStop of [...this.onStops]) onStop();
+					resolve();
+				},
+				{ once: true },
+			),
+		);
 		if (cancel?.aborted) this.controller.abort();
 		else cancel?.addEventListener('abort', this.onCancel, { once: true });
 	}
@@ -63,6 +76,16 @@ export class RunStop {
 
 	stop(): void {
 		this.controller.abort();
+	}
+
+	/** Calls `onStop` when the run stops (at once if it has); the function returned calls it off. */
+	onStop(onStop: () => void): () => void {
+		if (this.signal.aborted) {
+			onStop();
+			return () => undefined;
+		}
+		this.onStops.add(onStop);
+		return () => this.onStops.delete(onStop);
 	}
 
 	/** Waits `ms`; false when the run stopped first. */
@@ -172,16 +195,18 @@ export class MepConnection {
 	}
 
 	/**
-	 * One HTTP exchange, answered as MEP sent it; a request that got no answer throws. A list answer
-	 * (the operation's `list`) is read as it arrives, within the item's deadline (readListAnswer).
+	 * One HTTP exchange, answered as MEP sent it; a request that got no answer throws. The permit
+	 * hears when the answer begins (its round trip); a list answer (the operation's `list`) is then
+	 * read as it arrives, within the item's deadline (readListAnswer).
 	 */
-	private async exchange(operation: MepOperation, options: IHttpRequestOptions, reading: { deadline: number; stop: AbortSignal; sink?: ElementSink; limit?: number }): Promise<MepAnswer> {
+	private async exchange(operation: MepOperation, options: IHttpRequestOptions, permit: Permit, reading: { deadline: number; stop: RunStop; sink?: ElementSink; limit?: number }): Promise<MepAnswer> {
 		const { list } = operation;
 		const abort = new AbortController();
 		const request: IHttpRequestOptions = list ? { ...options, encoding: 'stream', abortSignal: abort.signal } : options;
 		const response = (await this.context.helpers.httpRequestWithAuthentication.call(this.context, CREDENTIAL_TYPE, request, {
 			credentialsDecrypted: this.credentials,
 		})) as IN8nHttpFullResponse;
+		permit.answerStarted();
 		if (!list) return readAnswer(operation.api, response);
 		return await readListAnswer(response, list, { ...reading, timeoutMs: Number(options.timeout), abort });
 	}
@@ -208,15 +233,15 @@ export class MepConnection {
 			run.counts.requests += 1;
 			try {
 				// Each try gets what is left of the item's time, so waits and tries together stay within it.
-				const tryOptions = { ...options, qs: { ...options.qs }, timeout: Math.max(1, deadline - Date.now()) };
-				outcome = { answer: await this.exchange(operation, tryOptions, { deadline, stop: run.stop.signal, sink: sinkFor?.(), limit: request.limit }) };
+				const tryOptions = { ...options, qs: { ...options.qs }, timeout: Math.max(1, Math.ceil(deadline - monotonicNow())) };
+				outcome = { answer: await this.exchange(operation, tryOptions, permit, { deadline, stop: run.stop, sink: sinkFor?.(), limit: request.limit }) };
 			} catch (error) {
 				outcome = { error, noAnswer: noAnswerKind(error, run.stop.signal.aborted) };
 			}
 			const rateLimited = outcome.answer?.statusCode === 429;
 			if (rateLimited) run.counts.rateLimited += 1;
-			permit.release(paceSignal(outcome), rateLimited ? retryAfterMs(outcome.answer!.headers['retry-after']) : undefined);
-			const waitMs = tries.next(outcome, deadline - Date.now());
+			permit.release(paceSignal(outcome), rateLimited ? retryAfterOf(outcome.answer!) : undefined);
+			const waitMs = tries.next(outcome, deadline - monotonicNow());
 			if (waitMs === undefined) return { ...outcome, tries };
 			run.counts.retries += 1;
 			this.context.logger.debug(`OpenMarket MEP: item ${itemIndex} tried again in ${Math.round(waitMs)} ms after ${tries.history[tries.count - 1]} (try ${tries.count + 1})`, {
@@ -230,7 +255,7 @@ export class MepConnection {
 				return { abandoned: true };
 			}
 			// The pace held the retry back until the item's time ran out: the last try stands.
-			if (!next || Date.now() >= deadline) {
+			if (!next || monotonicNow() >= deadline) {
 				next?.release('unsent');
 				tries.outOfTime();
 				return { ...outcome, tries };

@@ -73,31 +73,51 @@ function toObject(children: OrderedNode[], listChild?: string): IDataObject | st
 
 export class MepFormatError extends Error {}
 
+/** Byte-order marks: the character set they say, and their length. */
+const BYTE_ORDER_MARKS: Array<{ bytes: number[]; charset: string }> = [
+	{ bytes: [0xef, 0xbb, 0xbf], charset: 'utf-8' },
+	{ bytes: [0xfe, 0xff], charset: 'utf-16be' },
+	{ bytes: [0xff, 0xfe], charset: 'utf-16le' },
+];
+
 /**
- * Decodes an answer by its XML declaration, else the Content-Type charset, else ISO-8859-1, which
- * is what MEP declares (SPEC 2.5). Latin-1 is decoded with Buffer's 'latin1', not TextDecoder,
- * whose 'iso-8859-1' is really windows-1252.
+ * The character set of an answer from its first bytes and Content-Type: a byte-order mark, else
+ * its XML declaration, else the Content-Type's charset, else ISO-8859-1, which is what MEP
+ * declares (SPEC 2.5). `bomBytes`: the mark's length, which is no part of the text. The one place
+ * that decides it, for whole answers (decodeMepBody) and lists read as they arrive (reading.ts).
  */
+export function charsetOf(head: Uint8Array, contentType?: string): { charset: string; bomBytes: number } {
+	const mark = BYTE_ORDER_MARKS.find(({ bytes }) => bytes.every((byte, i) => head[i] === byte));
+	if (mark) return { charset: mark.charset, bomBytes: mark.bytes.length };
+	const start = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 200)).toString('latin1');
+	const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i.exec(start)?.[1];
+	const fromHeader = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
+	return { charset: (declared ?? fromHeader ?? 'iso-8859-1').toLowerCase(), bomBytes: 0 };
+}
+
+/** Character sets read byte for byte as Latin-1 (Buffer's 'latin1', not TextDecoder's 'iso-8859-1', which is really windows-1252). */
+export const LATIN1_NAMES = ['iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'us-ascii', 'ascii'];
+
+/** Decodes an answer by its character set (charsetOf). */
 export function decodeMepBody(body: unknown, contentType?: string): string {
 	const bytes = toBuffer(body);
-	const head = bytes.subarray(0, 200).toString('latin1');
-	const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i.exec(head)?.[1];
-	const fromHeader = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
-	return decodeBody(bytes, declared ?? fromHeader ?? 'iso-8859-1');
+	const { charset, bomBytes } = charsetOf(bytes, contentType);
+	return decodeBody(bytes.subarray(bomBytes), charset);
 }
 
 /** Bytes in a named character set as text; MepFormatError for a set this node cannot read. */
 export function decodeBody(body: unknown, charset: string): string {
 	const bytes = toBuffer(body);
 	const name = charset.toLowerCase();
-	if (['iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'us-ascii', 'ascii'].includes(name)) return bytes.toString('latin1');
+	if (LATIN1_NAMES.includes(name)) return bytes.toString('latin1');
 	if (name === 'utf-8' || name === 'utf8') return bytes.toString('utf8');
 	const decoder = textDecoderFor(name);
 	if (!decoder) throw new MepFormatError(`MEP declared a character set this node cannot read: ${name}`);
 	return decoder.decode(bytes);
 }
 
-function textDecoderFor(charset: string): { decode(bytes: Uint8Array): string } | undefined {
+/** A TextDecoder for a character set, or undefined when there is none. */
+export function textDecoderFor(charset: string): { decode(bytes: Uint8Array, options?: { stream: boolean }): string } | undefined {
 	try {
 		return new TextDecoder(charset);
 	} catch {

@@ -1,9 +1,9 @@
-// The pace (shared/pacing.ts) against simulated MEPs: a discrete-event model of n8n (one CPU,
+// The pace (shared/pace/) against simulated MEPs: a discrete-event model of n8n (one CPU,
 // a cost per request) and of MEP (far away, queueing, rate limited, failing), on a virtual clock,
 // so that each property is checked the same way every run.
 import { loadSource } from '../helpers/source.mjs';
 
-const { InFlightLimit, SendRate, AccountPace, PACING } = loadSource('nodes/OpenMarketMep/shared/pacing.ts');
+const { InFlightLimit, SendRate, AccountPace, PACING } = loadSource('nodes/OpenMarketMep/shared/pace/index.ts');
 const { joinAccountPace, accountPaceCount, accountKey, IDLE_MS } = loadSource('nodes/OpenMarketMep/shared/accountPaces.ts');
 
 /** mulberry32, as the emulator's faults use. */
@@ -27,11 +27,12 @@ function prng(seed) {
  * window, as the emulator's); { kind: 'fail', share } answers 503 to that share. A 429 is sent
  * again after Retry-After (1 s); a 503 is not.
  */
-function simulate({ n = 3000, ceiling = 200, adaptive = true, latency = 20, cpuMs = 1, server = { kind: 'open' }, seed = 1 }) {
+function simulate({ n = 3000, ceiling = 200, cap, adaptive = true, latency = 20, cpuMs = 1, server = { kind: 'open' }, seed = 1 }) {
 	const random = prng(seed);
 	const jitter = (mean) => -Math.log(1 - random()) * mean;
 	let now = 0;
 	const limit = new InFlightLimit(ceiling, adaptive, 0);
+	if (cap !== undefined) limit.cap = cap; // what the account's runs can use together
 	const rate = new SendRate();
 	// A binary heap of events by time (and order of scheduling, for ties).
 	const events = [];
@@ -193,6 +194,13 @@ describe('the in-flight limit', () => {
 		}
 	});
 
+	test('growth stops at what the account\'s runs can use: a limit of 20 with a cap of 25 grows to 25, not 40 or 80', () => {
+		const run = simulate({ latency: 200, n: 3000, cpuMs: 0.5, cap: 25 });
+		expect(run.peak).toBe(25);
+		expect(Math.max(...run.limits.map(([, value]) => value))).toBe(25);
+		expect(run.peakInFlight).toBeLessThanOrEqual(25);
+	});
+
 	test('fixed (Adapt to MEP off): always the ceiling, whatever MEP answers', () => {
 		const run = simulate({ latency: 20, n: 2000, ceiling: 37, adaptive: false, server: { kind: 'rate', perSecond: 300 } });
 		expect(run.limits).toEqual([[0, 37]]);
@@ -253,26 +261,27 @@ describe('after MEP answers 429', () => {
 	});
 });
 
-describe("an MEP account's pace, shared by its runs (AccountPace, RunPace)", () => {
-	/** An account pace on a clock the test moves; `wait` resolves when the test calls `wake()`. */
-	function account() {
-		const clock = { now: 0 };
-		const sleepers = [];
-		const pace = new AccountPace('http://mep example', () => clock.now, (ms) => new Promise((resolve) => sleepers.push({ at: clock.now + ms, resolve })));
-		const advance = async (ms) => {
-			clock.now += ms;
-			for (const sleeper of sleepers.splice(0)) {
-				if (sleeper.at <= clock.now) sleeper.resolve();
-				else sleepers.push(sleeper);
-			}
-			await flush();
-		};
-		return { pace, clock, advance };
-	}
-	const flush = async () => {
-		for (let i = 0; i < 5; i++) await Promise.resolve();
+/** An account pace on a clock the test moves; `wait` resolves when the test calls `wake()`. */
+function account() {
+	const clock = { now: 0 };
+	const sleepers = [];
+	const pace = new AccountPace('http://mep example', () => clock.now, (ms) => new Promise((resolve) => sleepers.push({ at: clock.now + ms, resolve })));
+	const advance = async (ms) => {
+		clock.now += ms;
+		for (const sleeper of sleepers.splice(0)) {
+			if (sleeper.at <= clock.now) sleeper.resolve();
+			else sleepers.push(sleeper);
+		}
+		await flush();
 	};
-	const never = Number.POSITIVE_INFINITY;
+	return { pace, clock, advance };
+}
+const flush = async () => {
+	for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+const never = Number.POSITIVE_INFINITY;
+
+describe("an MEP account's pace, shared by its runs (AccountPace, RunQueue)", () => {
 
 	test('permits go in the order asked within a run, retries first, never more than its Max Requests in Flight at once', async () => {
 		const { pace } = account();
@@ -321,7 +330,8 @@ describe("an MEP account's pace, shared by its runs (AccountPace, RunPace)", () 
 		const stopping = pace.join({ ceiling: 1, adaptive: false, items: 3, signal: controller.signal });
 		const run = pace.join({ ceiling: 1, adaptive: false, items: 3 });
 		const held = await run.acquire({ deadline: never });
-		const overdue = run.acquire({ deadline: 100 });
+		let overdueEnded = false;
+		const overdue = run.acquire({ deadline: 100 }).then((permit) => ((overdueEnded = true), permit));
 		const last = run.acquire({ deadline: never });
 		const heldByStopping = await stopping.acquire({ deadline: never });
 		const cancelled = stopping.acquire({ deadline: never });
@@ -329,13 +339,48 @@ describe("an MEP account's pace, shared by its runs (AccountPace, RunPace)", () 
 		expect(await cancelled).toBeUndefined(); // at once, not at the next release
 		expect(await stopping.acquire({ deadline: never })).toBeUndefined(); // and no more
 		heldByStopping.release('unsent');
-		await advance(150);
-		held.release('answered'); // the release finds the overdue wait and ends it
+		await advance(99);
+		expect(overdueEnded).toBe(false);
+		await advance(1);
+		// Its own wake-up ended it at its deadline: no request came back meanwhile.
+		expect(overdueEnded).toBe(true);
 		expect(await overdue).toBeUndefined();
+		held.release('answered');
 		const permit = await last;
 		expect(permit).toBeDefined();
 		permit.release('answered');
 		expect(run.summary().waits).toBe(2);
+	});
+
+	test('every wait ends at its own deadline whatever the pace is doing: the account full and MEP silent, a run at its own limit, MEP\'s pause; a later wait with an earlier deadline first', async () => {
+		const { pace, advance, clock } = account();
+		// The account full: 20 requests out that MEP never answers.
+		const importing = pace.join({ ceiling: 200, adaptive: true, items: 40 });
+		const hung = [];
+		for (let i = 0; i < PACING.startLimit; i++) hung.push(await importing.acquire({ deadline: never }));
+		const ended = {};
+		const watch = (name, wait) => wait.then((permit) => ((ended[name] = clock.now), permit));
+		const signUp = pace.join({ ceiling: 200, adaptive: true, items: 1 });
+		const late = watch('late', signUp.acquire({ deadline: 5000 }));
+		const other = pace.join({ ceiling: 200, adaptive: true, items: 1 });
+		const early = watch('early', other.acquire({ deadline: 1000 }));
+		// A run at its own limit (1 in flight, of its own).
+		const single = pace.join({ ceiling: 1, adaptive: false, items: 2 });
+		const singleHeld = await single.acquire({ deadline: never });
+		const atOwnLimit = watch('atOwnLimit', single.acquire({ deadline: 2000 }));
+		for (let t = 0; t < 6000; t += 50) await advance(50);
+		expect(await late).toBeUndefined();
+		expect(await early).toBeUndefined();
+		expect(await atOwnLimit).toBeUndefined();
+		expect(ended).toEqual({ early: 1000, atOwnLimit: 2000, late: 5000 });
+		// MEP's Retry-After pauses the account for 30 s: a wait with a 3 s deadline still ends at 3 s.
+		singleHeld.release('rateLimited', 30_000);
+		const pausedFrom = clock.now;
+		const paused = watch('paused', signUp.acquire({ deadline: pausedFrom + 3000 }));
+		for (let t = 0; t < 4000; t += 50) await advance(50);
+		expect(await paused).toBeUndefined();
+		expect(ended.paused - pausedFrom).toBe(3000);
+		for (const permit of hung) permit.release('answered');
 	});
 
 	test("MEP's Retry-After pauses every run of the account; a run that leaves ends its waits", async () => {
@@ -388,6 +433,63 @@ describe("an MEP account's pace, shared by its runs (AccountPace, RunPace)", () 
 		expect(pace.limit.cap).toBe(201);
 	});
 
+	test('a list read whose body takes seconds: the pace learns the round trip to the answer\'s start, not to its last byte', async () => {
+		const { pace, clock } = account();
+		const run = pace.join({ ceiling: 10, adaptive: true, items: 1 });
+		const permit = await run.acquire({ deadline: never });
+		clock.now = 20;
+		permit.answerStarted(); // the headers
+		clock.now = 30;
+		permit.answerStarted(); // only the first counts
+		clock.now = 6000;
+		permit.release('answered'); // the last byte of a million members
+		expect(pace.limit.roundTripMs).toBe(20);
+		expect(run.summary().roundTripMs).toBe(20);
+		expect(pace.inFlight).toBe(0); // the permit was held until the read ended
+		// Without the call, the whole exchange is the round trip, as for a short answer.
+		const whole = await run.acquire({ deadline: never });
+		clock.now = 6040;
+		whole.release('answered');
+		expect(pace.limit.roundTripMs).toBe(20 * 0.8 + 40 * 0.2);
+	});
+
+	test('the account key is the base URL as parsed and the username: host case, a default port, a trailing slash make no second pace; the same username on two hosts is two accounts', () => {
+		const same = ['https://cmx2api.openmarket.com', 'https://CMX2API.OpenMarket.com/', 'https://cmx2api.openmarket.com:443//', ' https://cmx2api.openmarket.com '];
+		expect(new Set(same.map((url) => accountKey(url, 'alice'))).size).toBe(1);
+		expect(accountKey('http://127.0.0.1:80/mep/', 'alice')).toBe(accountKey('http://127.0.0.1/mep', 'alice'));
+		const distinct = [
+			accountKey('https://cmx2api.openmarket.com', 'alice'),
+			accountKey('https://proxy.example', 'alice'),
+			accountKey('https://cmx2api.openmarket.com:8443', 'alice'),
+			accountKey('http://cmx2api.openmarket.com', 'alice'),
+			accountKey('https://cmx2api.openmarket.com/eu', 'alice'),
+			accountKey('https://cmx2api.openmarket.com', 'bob'),
+		];
+		expect(new Set(distinct).size).toBe(distinct.length);
+		// Two hosts, one username: two paces, and one's Retry-After pause is not the other's.
+		const bounds = { ceiling: 5, adaptive: false, items: 5 };
+		const before = accountPaceCount();
+		const a = joinAccountPace(accountKey('http://127.0.0.21:1', 'alice'), bounds);
+		const b = joinAccountPace(accountKey('http://127.0.0.22:1', 'alice'), bounds);
+		const a2 = joinAccountPace(accountKey('HTTP://127.0.0.21:1/', 'alice'), bounds);
+		expect(accountPaceCount()).toBe(before + 2);
+		return (async () => {
+			(await a.acquire({ deadline: never })).release('rateLimited', 3000);
+			let bGot = false;
+			const bWait = b.acquire({ deadline: never }).then((permit) => ((bGot = true), permit));
+			let a2Got = false;
+			const a2Wait = a2.acquire({ deadline: never }).then((permit) => ((a2Got = true), permit));
+			await flush();
+			expect(bGot).toBe(true);
+			expect(a2Got).toBe(false);
+			(await bWait).release('answered');
+			a2.leave();
+			expect(await a2Wait).toBeUndefined();
+			a.leave();
+			b.leave();
+		})();
+	});
+
 	test('the registry: one pace per account (base URL and username), forgotten once idle', () => {
 		const bounds = { ceiling: 1, adaptive: false, items: 1 };
 		const before = accountPaceCount();
@@ -407,22 +509,31 @@ describe("an MEP account's pace, shared by its runs (AccountPace, RunPace)", () 
 });
 
 describe('the account pace: retries and a steady limit', () => {
-	test('a retry goes before the first tries of every run, not at the back of the turns', async () => {
-		let now = 0;
-		let wake;
-		const pace = new AccountPace('http://mep retry', () => now, () => new Promise((resolve) => (wake = resolve)));
-		const runs = [0, 1, 2, 3].map(() => pace.join({ ceiling: 5, adaptive: false, items: 2 }));
-		// A 429 with Retry-After pauses the account while the waits line up.
-		(await runs[0].acquire({ deadline: Number.POSITIVE_INFINITY })).release('rateLimited', 1000);
+	test('retries go first within their run only: a run with many retries waiting takes one turn among the others', async () => {
+		const { pace } = account();
+		// The account's limit of 20 held by a filler; each release lets one wait go.
+		const filler = pace.join({ ceiling: 200, adaptive: true, items: 100 });
+		const held = [];
+		for (let i = 0; i < PACING.startLimit; i++) held.push(await filler.acquire({ deadline: never }));
+		const importing = pace.join({ ceiling: 200, adaptive: true, items: 10_000 });
+		const signUps = [0, 1, 2].map(() => pace.join({ ceiling: 200, adaptive: true, items: 1 }));
 		const order = [];
-		const firsts = runs.slice(0, 3).map((run, i) => run.acquire({ deadline: Number.POSITIVE_INFINITY }).then((p) => (order.push(`first${i}`), p)));
-		const retry = runs[3].acquire({ retry: true, deadline: Number.POSITIVE_INFINITY }).then((p) => (order.push('retry'), p));
-		now = 1000;
-		wake();
-		await retry;
-		expect(order).toEqual(['retry']); // the one request the rate let go after the pause
-		for (const run of runs) run.leave();
-		expect(await Promise.all(firsts)).toEqual([undefined, undefined, undefined]);
+		const waits = [];
+		const asked = (run, name, wait) => waits.push(run.acquire(wait).then((permit) => (order.push(name), permit)));
+		// The import's first try and five retries wait before any sign-up asks.
+		asked(importing, 'first', { deadline: never });
+		for (let i = 0; i < 5; i++) asked(importing, `retry${i}`, { retry: true, deadline: never });
+		signUps.forEach((run, i) => asked(run, `signUp${i}`, { deadline: never }));
+		await flush();
+		filler.leave(); // its waits are none; its requests still out
+		for (let i = 0; i < 8; i++) {
+			held.shift().release('answered');
+			await flush();
+		}
+		// In turn: the import's retry (retries first within it), each sign-up, then the import again.
+		expect(order).toEqual(['retry0', 'signUp0', 'signUp1', 'signUp2', 'retry1', 'retry2', 'retry3', 'retry4']);
+		for (const permit of [...held, ...(await Promise.all(waits.slice(1)))]) permit.release('answered');
+		(await waits[0]).release('answered');
 	});
 
 	test('cuts at a steady limit make the climb back past it ever slower', () => {

@@ -1,0 +1,99 @@
+import { PACING } from './settings';
+import type { PaceSignal } from './permit';
+
+/**
+ * The send rate after a 429, in the manner of the AWS SDKs' adaptive retry mode: none until MEP
+ * answers 429. Then the rate MEP accepted over the last second is taken as its limit; the node
+ * sends at 90% of it and climbs back along a CUBIC curve, passing that limit slowly. A 429 also
+ * pauses every request to the account for MEP's Retry-After (the first 0.5 s without one): MEP
+ * asked for it, and every request sent before its window ends would be refused.
+ */
+export class SendRate {
+	/** Requests per second; undefined until MEP answers 429. */
+	rate?: number;
+
+	private maxRate = 0;
+
+	/** The CUBIC constant now: each cut at about the rate of the one before divides it by 8 (to a 64th), so a steady limit is probed ever more rarely. */
+	private cubicScale: number = PACING.rateCubicScale;
+
+	private lastThrottleAt = 0;
+
+	private lastCutAt = Number.NEGATIVE_INFINITY;
+
+	private pauseUntil = 0;
+
+	private tokens = 0;
+
+	private filledAt = 0;
+
+	/** Answers MEP accepted (anything but 429) per tenth of a second, over the last second. */
+	private readonly accepted = new Array<number>(10).fill(0);
+
+	private acceptedTenth = 0;
+
+	constructor(private readonly trace?: (message: string) => void) {}
+
+	/** Milliseconds until a request may go, 0 when it may go now. */
+	waitMs(now: number): number {
+		if (this.rate === undefined) return 0;
+		if (now < this.pauseUntil) return this.pauseUntil - now;
+		this.refill(now);
+		return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 1000) / this.rate);
+	}
+
+	/** A request goes now. */
+	take(now: number): void {
+		if (this.rate === undefined) return;
+		this.refill(now);
+		this.tokens -= 1;
+	}
+
+	answered(now: number, sentAt: number, signal: PaceSignal, retryAfterMs?: number): void {
+		if (signal === 'unsent') return;
+		this.countAccepted(now, signal === 'rateLimited' ? 0 : 1);
+		if (signal === 'rateLimited') {
+			if (sentAt <= this.lastCutAt) return; // once per round trip: those sent before the cut were sent too fast already
+			const first = this.rate === undefined;
+			this.lastCutAt = now;
+			this.lastThrottleAt = now;
+			const accepted = Math.max(1, this.accepted.reduce((sum, count) => sum + count, 0));
+			// MEP's limit held where it was: every probe past it costs a Retry-After pause, so probe later.
+			const steady = !first && Math.abs(accepted - this.maxRate) <= Math.max(1, this.maxRate * 0.1);
+			this.cubicScale = steady ? Math.max(PACING.rateCubicScale / 64, this.cubicScale / 8) : PACING.rateCubicScale;
+			this.maxRate = accepted;
+			this.refill(now);
+			this.rate = this.maxRate * PACING.rateBeta;
+			// MEP's Retry-After holds for every request to the account; without one, the first 429 pauses a little.
+			const pauseMs = retryAfterMs ?? (first ? PACING.firstPauseMs : 0);
+			if (pauseMs > 0) {
+				// Nothing goes until the pause ends; then one request may.
+				this.pauseUntil = Math.max(this.pauseUntil, now + Math.min(pauseMs, PACING.pauseMaxMs));
+				this.tokens = 1;
+				this.filledAt = this.pauseUntil;
+			}
+			this.trace?.(`send rate ${Math.round(this.rate)}/s: MEP answered 429 having accepted ${this.maxRate} in the last second${pauseMs > 0 ? `; paused ${this.pauseUntil - now} ms` : ''}`);
+			return;
+		}
+		if (this.rate === undefined) return;
+		this.refill(now);
+		const seconds = (now - this.lastThrottleAt) / 1000;
+		const k = Math.cbrt((this.maxRate * (1 - PACING.rateBeta)) / this.cubicScale);
+		this.rate = Math.max(1, this.cubicScale * (seconds - k) ** 3 + this.maxRate);
+	}
+
+	private refill(now: number): void {
+		if (this.rate === undefined || now <= this.filledAt) return;
+		const burst = Math.max(1, (this.rate * PACING.rateBurstMs) / 1000);
+		this.tokens = Math.min(burst, this.tokens + ((now - this.filledAt) * this.rate) / 1000);
+		this.filledAt = now;
+	}
+
+	private countAccepted(now: number, count: number): void {
+		const tenth = Math.floor(now / 100);
+		// Clear the tenths that passed since the last answer (all of them after a second or more).
+		for (let t = this.acceptedTenth + 1; t <= tenth && t <= this.acceptedTenth + 10; t++) this.accepted[t % 10] = 0;
+		this.acceptedTenth = Math.max(this.acceptedTenth, tenth);
+		this.accepted[tenth % 10] += count;
+	}
+}

@@ -1,0 +1,53 @@
+import { RETRY } from '../retries';
+
+/**
+ * The tunables of an MEP account's pace, in one table: the in-flight limit (inFlightLimit.ts), the
+ * send rate after MEP's 429s (sendRate.ts) and the account's turns (accountPace.ts).
+ */
+export const PACING = {
+	/** In flight at the start: as gentle as the node was before it adapted. */
+	startLimit: 20,
+	/** A round (one setting of the limit, measured) waits a round trip for it to take effect, then measures for at least this long… */
+	roundMinMs: 200,
+	/** …and at least this many answers. */
+	roundMinAnswers: 12,
+	/** A round counts only when the limit was used: this share of it in flight on average. */
+	busyShare: 0.8,
+	/** Start: the limit doubles each round while answers per second grow by this factor, and quadruples while they grow by `leapGain` (far from any bottleneck). */
+	startGain: 1.25,
+	leapGain: 1.8,
+	/** Then one round a step above the limit, one a step below… */
+	probeStep: 1.25,
+	/** …moving a step up when the round above answered this much more per second, a step down when less than `holdGain` more (the extra requests only queued; in doubt, down). */
+	probeGain: 1.1,
+	holdGain: 1.05,
+	/** Start ends when a doubling answered less than `startGain` more per second: at the limit before it when it answered less than this more, else between the two. */
+	flatGain: 1.1,
+	/**
+	 * When MEP is overloaded (a 502, 503 or 504, a timeout, a cut or refused connection) for this
+	 * share of recent answers (a moving average over about `overloadWindow`), the limit is
+	 * multiplied by `dropFactor`, once per round trip. A few such answers among many are retried
+	 * and leave the limit alone; an outage halves it at once.
+	 */
+	dropShare: 0.2,
+	overloadWindow: 50,
+	dropFactor: 0.5,
+	/** A 429 brings the limit down to what the send rate needs (rate × round trip) times this. */
+	rateHeadroom: 2,
+	/**
+	 * After a 429: the share of MEP's accepted rate to send at, and the CUBIC constant of the climb
+	 * back. A quarter of the AWS SDKs' 0.4: every 429 pauses the whole account for Retry-After,
+	 * so passing MEP's limit costs more, and the climb lingers near it longer (at 300/s, 6.7 s back
+	 * to it instead of 4.2 s; in the simulations, 88% of MEP's rate instead of 83%).
+	 */
+	rateBeta: 0.9,
+	rateCubicScale: 0.1,
+	/** The token bucket holds at most this long a burst. */
+	rateBurstMs: 100,
+	/** A 429 pauses every request to the account for MEP's Retry-After (once per round trip); the first without one pauses as long as an item's first wait after a 429… */
+	firstPauseMs: RETRY.rateLimit.firstWaitMs,
+	/** …and no pause is longer than an item waits after a 429 (retries.ts): a longer Retry-After fails that item, and must not hold the rest. */
+	pauseMaxMs: RETRY.rateLimit.maxWaitMs,
+	/** An account's in-flight limit never grows past this (Max Requests in Flight's own maximum), nor past what its runs could use together. */
+	accountCeiling: 1000,
+} as const;
