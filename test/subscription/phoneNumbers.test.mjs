@@ -91,6 +91,18 @@ describe('one digit short', () => {
 		expect(invalid.length).toBeGreaterThan(impossible.length);
 		expect((await mep.requests()).length).toBe(cases.length - invalid.length);
 	});
+
+	test('Remove User sends every one of them as its digits, a saved Mobile Only ignored: an opt-out is never judged', async () => {
+		const run = await runNode({
+			parameters: { resource: 'subscription', operation: 'removeUser', subscription: SUBSCRIPTION, msisdn: '={{ $json.phone }}', options: { defaultCountryCode: '={{ $json.country }}', numberCheck: 'mobile' } },
+			items: cases.map(({ phone, country }) => ({ json: { phone, country } })),
+			credentials: mep.credentials(),
+			onError: 'continueErrorOutput',
+		});
+		expect(run.errorItems.map((item) => item.json.error)).toEqual([]);
+		expect(run.items.map((item) => [item.pairedItem.item, item.json.msisdn])).toEqual(cases.map((c, i) => [i, c.phone.slice(1)]));
+		expect(sorted(await sentNumbers())).toEqual(sorted(cases.map((c) => c.phone.slice(1))));
+	});
 });
 
 // Landlines, each checked with libphonenumber-js first so the list cannot drift into mobile ranges.

@@ -113,6 +113,21 @@ describe('parseMsisdn: the country beside the digits, and the three checks', () 
 		expect(normaliseMsisdn('+44 20 7946 0958', '', 'valid')).toBe('442079460958');
 		expect(normaliseMsisdn('+1 251 555 0145', '', 'mobile')).toBe('12515550145'); // US ranges are fixed line or mobile alike
 	});
+
+	test('none (Remove User\'s): any length and range is sent, a calling code libphonenumber does not know too; what cannot be a number is still refused', () => {
+		expect(parseMsisdn('+1 251 555 014', undefined, 'none')).toEqual({ msisdn: '1251555014', country: 'US' });
+		expect(parseMsisdn('+800 1234 567', undefined, 'none')).toEqual({ msisdn: '8001234567', country: null });
+		expect(parseMsisdn('+999 123 4567', undefined, 'none')).toEqual({ msisdn: '9991234567', country: null });
+		expect(parseMsisdn('00 999 123 4567', readDefaultCountry('GB'), 'none')).toEqual({ msisdn: '9991234567', country: null });
+		expect(parseMsisdn('011 999 123 4567', readDefaultCountry('US'), 'none')).toEqual({ msisdn: '9991234567', country: null });
+		expect(parseMsisdn('447700900765', readDefaultCountry('US'), 'none')).toEqual({ msisdn: '447700900765', country: 'GB' }); // MEP's own format
+		expect(parseMsisdn('251 555 014', readDefaultCountry('US'), 'none')).toEqual({ msisdn: '1251555014', country: 'US' }); // no possible reading: the Default Country's
+		expect(() => normaliseMsisdn('+999 123 4567')).toThrow(/does not start with a country calling code/);
+		expect(() => normaliseMsisdn('+0 7700 900123', '', 'none')).toThrow(/does not start with a country calling code/);
+		expect(() => normaliseMsisdn('07700 900123', '', 'none')).toThrow(/looks like a national number/);
+		expect(() => normaliseMsisdn('+999 12', '', 'none')).toThrow(/has 5 digits once written internationally \(99912\); MEP takes 6 to 16/);
+		expect(() => normaliseMsisdn('STOP', '', 'none')).toThrow(/"STOP" is not a phone number: it contains "S"/);
+	});
 });
 
 describe('readDefaultCountry', () => {

@@ -1,9 +1,13 @@
 // Property tests (fast-check): the XML mapping and the number normalisation on arbitrary input.
 import fc from 'fast-check';
+import { createRequire } from 'node:module';
 import { loadSource } from '../helpers/source.mjs';
 
+const require = createRequire(import.meta.url);
+const phone = require('libphonenumber-js/core');
+const metadata = require('libphonenumber-js/metadata.max.json');
 const { decodeMepBody, listElements } = loadSource('nodes/OpenMarketMep/shared/xml.ts');
-const { normaliseMsisdn, MsisdnError } = loadSource('nodes/OpenMarketMep/shared/msisdn.ts');
+const { normaliseMsisdn, parseMsisdn, readDefaultCountry, MsisdnError } = loadSource('nodes/OpenMarketMep/shared/msisdn.ts');
 
 // Latin-1 text MEP can carry in XML 1.0: every ISO-8859-1 character but the C0 controls XML forbids.
 const latin1Char = fc.integer({ min: 0, max: 0xff }).filter((c) => c === 0x09 || c === 0x0a || c >= 0x20).map((c) => String.fromCharCode(c));
@@ -87,6 +91,24 @@ test('number normalisation is idempotent on its own output', () => {
 			}
 			expect(normaliseMsisdn(once, '')).toBe(once);
 			expect(normaliseMsisdn(`+${once}`, country)).toBe(once);
+		}),
+		{ numRuns: 2000 },
+	);
+});
+
+test('Remove User\'s reading (check none) never refuses an international number of 8–15 digits, however written and whatever the Default Country: it sends libphonenumber\'s reading, or the digits where it has none', () => {
+	const separator = fc.constantFrom('', ' ', '-', '.', '\u00a0');
+	const written = fc.tuple(fc.stringMatching(/^[1-9][0-9]{7,14}$/), separator).map(([digits, sep]) => ({ digits, text: `+${digits.match(/.{1,3}/g).join(sep)}` }));
+	const libphonenumberReading = (digits) => {
+		try {
+			return phone.parsePhoneNumberWithError(`+${digits}`, metadata).number.slice(1);
+		} catch {
+			return digits; // a calling code it does not know
+		}
+	};
+	fc.assert(
+		fc.property(written, countryCode, ({ digits, text }, country) => {
+			expect(parseMsisdn(text, readDefaultCountry(country), 'none').msisdn).toBe(libphonenumberReading(digits));
 		}),
 		{ numRuns: 2000 },
 	);

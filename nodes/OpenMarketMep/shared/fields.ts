@@ -110,14 +110,16 @@ export function idList(property: INodeProperties, param: string, label: string):
 
 /**
  * The item's mobile number as MEP's msisdn and its country (msisdn.ts), read with Options ›
- * Default Country and judged by Options › Number Check.
+ * Default Country and judged by Options › Number Check, or by `fixedCheck` where the operation
+ * has no such option (Remove User).
  */
-export function readMsisdn(item: ItemFields, parameter: string, label: string): Msisdn {
+export function readMsisdn(item: ItemFields, parameter: string, label: string, fixedCheck?: NumberCheck): Msisdn {
 	let field = 'Default Country';
 	try {
 		const defaultCountry = readDefaultCountry(item.value('options.defaultCountryCode', ''));
 		field = 'Number Check';
-		const check = readNumberCheck(item.value('options.numberCheck', 'possible'));
+		// Not read at all with a fixed check: a value saved before the option was removed is ignored.
+		const check = fixedCheck ?? readNumberCheck(item.value('options.numberCheck', 'possible'));
 		field = label;
 		return parseMsisdn(item.value(parameter), defaultCountry, check);
 	} catch (error) {
@@ -133,12 +135,15 @@ function readNumberCheck(value: unknown): NumberCheck {
 	throw new MsisdnError(`"${String(value)}" is not a number check`, 'Use possible, valid or mobile (Possible, Valid or Mobile Only in the list).');
 }
 
-/** A mobile number field, normalised to MEP's msisdn and sent as `param`; its country is kept for the output. */
-export function mobileNumber(property: INodeProperties, param: string, label = property.displayName): MepField {
+/**
+ * A mobile number field, normalised to MEP's msisdn and sent as `param`; its country is kept for
+ * the output. `numberCheck`: a fixed check instead of Options › Number Check.
+ */
+export function mobileNumber(property: INodeProperties, param: string, label = property.displayName, numberCheck?: NumberCheck): MepField {
 	return {
 		properties: [property],
 		fill(item, request) {
-			const { msisdn, country } = readMsisdn(item, property.name, label);
+			const { msisdn, country } = readMsisdn(item, property.name, label, numberCheck);
 			request.qs[param] = msisdn;
 			request.msisdnCountry = country;
 		},
@@ -243,18 +248,18 @@ export const numberCheckOption: INodeProperties = {
 		{ name: 'Valid', value: 'valid', description: 'Also refuse numbers in no range their country has assigned (as known when this package was published)' },
 	],
 	default: 'possible',
-	description: 'What a number must be to be sent; a refused number is the item\'s error and nothing is sent for it',
+	description:
+		'What a number must be to be sent; a refused number is the item\'s error and nothing is sent for it. Remove User has none: an opt-out must always take effect (SMS consent rules), so it refuses only what cannot be a number at all.',
 };
 
+const numberOptions = (options: INodeProperties[]): MepField =>
+	shown({ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options });
+
 /** The Options collection of operations whose only options are how mobile numbers are read. */
-export const countryCodeOptions: MepField = shown({
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [defaultCountryOption, numberCheckOption],
-});
+export const countryCodeOptions = numberOptions([defaultCountryOption, numberCheckOption]);
+
+/** Remove User's Options: no Number Check, as an opt-out must always take effect. */
+export const defaultCountryOptions = numberOptions([defaultCountryOption]);
 
 function locator(name: string, displayName: string, searchListMethod: string, description: string, param: string): MepField {
 	return id(
@@ -332,8 +337,8 @@ export function returnAll(): MepField {
 	};
 }
 
-/** The usual Mobile Number field, normalised and sent as `msisdn`. */
-export function mobileNumberField(description: string): MepField {
+/** The usual Mobile Number field, normalised and sent as `msisdn`; `numberCheck`: a fixed check instead of the option. */
+export function mobileNumberField(description: string, { numberCheck }: { numberCheck?: NumberCheck } = {}): MepField {
 	return mobileNumber(
 		{
 			displayName: 'Mobile Number',
@@ -345,6 +350,8 @@ export function mobileNumberField(description: string): MepField {
 			description: `${description} Pasted formats are fine (+44 7700 900765, 0044-7700-900765); national numbers need Options › Default Country`,
 		},
 		'msisdn',
+		undefined,
+		numberCheck,
 	);
 }
 

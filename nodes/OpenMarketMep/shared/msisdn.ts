@@ -15,8 +15,12 @@ export class MsisdnError extends Error {
 	}
 }
 
-/** Options › Number Check: how far a number is judged before it is sent. */
-export type NumberCheck = 'possible' | 'valid' | 'mobile';
+/**
+ * Options › Number Check: how far a number is judged before it is sent. `none` is Remove User's,
+ * which has no such option: an opt-out must always take effect, so only what cannot be a number
+ * at all is refused.
+ */
+export type NumberCheck = 'none' | 'possible' | 'valid' | 'mobile';
 
 /** A mobile number as MEP takes it, and the country it belongs to (ISO 3166 code; null when none can be told). */
 export interface Msisdn {
@@ -110,7 +114,11 @@ export function parseMsisdn(input: unknown, defaultCountry?: DefaultCountry, che
 	if (digits === '') {
 		throw new MsisdnError(`"${text}" has no digits`, `Enter the number in ${INTERNATIONAL_FORMAT}.`);
 	}
-	const number = read(text, written.startsWith('+'), digits, defaultCountry);
+	const number = read(text, written.startsWith('+'), digits, defaultCountry, check === 'none');
+	if (typeof number === 'string') {
+		checkMepLength(text, number);
+		return { msisdn: number, country: null };
+	}
 	const msisdn = number.number.slice(1);
 	const country = countryOf(number, defaultCountry);
 	judge(text, number, msisdn, country, check);
@@ -131,11 +139,16 @@ export function normaliseMsisdn(input: unknown, defaultCountry: unknown = '', ch
 	return parseMsisdn(input, readDefaultCountry(defaultCountry), check).msisdn;
 }
 
-function read(text: string, international: boolean, digits: string, defaultCountry: DefaultCountry | undefined): PhoneNumber {
+/**
+ * The number as libphonenumber reads it. With `lenient` (check `none`), digits a Default Country
+ * reads as an impossible number are read as international where that gives a possible one, and
+ * international digits it cannot read (a calling code newer than its metadata) come back as they are.
+ */
+function read(text: string, international: boolean, digits: string, defaultCountry: DefaultCountry | undefined, lenient: boolean): PhoneNumber | string {
 	// "00" starts an international number, whatever the default country (saved workflows rely on
 	// it). Only where that reading cannot be a number and the default country dials another
 	// international prefix starting with 00 (0011 in Australia, 001 in Korea) is that one read.
-	const viaDoubleZero = !international && digits.startsWith('00') && !(defaultCountry && startsWithIdd(digits, defaultCountry.country) && !possibleAsInternational(digits.slice(2)));
+	const viaDoubleZero = !international && digits.startsWith('00') && !(withoutIdd(digits, defaultCountry) !== undefined && !possibleAsInternational(digits.slice(2)));
 	if (!international && !viaDoubleZero && !defaultCountry && digits.startsWith('0')) {
 		throw new MsisdnError(`"${text}" looks like a national number (it starts with 0)`, `Write it in ${INTERNATIONAL_FORMAT}, or ${SET_COUNTRY}.`);
 	}
@@ -143,8 +156,14 @@ function read(text: string, international: boolean, digits: string, defaultCount
 	try {
 		if (asInternational) return parsePhoneNumberWithError(`+${viaDoubleZero ? digits.slice(2) : digits}`, metadata);
 		// A calling code reads as its main country (with that country's international prefix too).
-		return parsePhoneNumberWithError(digits, { defaultCountry: defaultCountry?.country }, metadata);
+		const national = parsePhoneNumberWithError(digits, { defaultCountry: defaultCountry?.country }, metadata);
+		// An opt-out in MEP's own format (447700900765 under US): the number it can be, not one that cannot.
+		if (lenient && !national.isPossible() && possibleAsInternational(digits)) return parsePhoneNumberWithError(`+${digits}`, metadata);
+		return national;
 	} catch (error) {
+		// An opt-out is sent for MEP to decide, unless no calling code can start it (0).
+		const internationalDigits = asInternational ? (viaDoubleZero ? digits.slice(2) : digits) : withoutIdd(digits, defaultCountry);
+		if (lenient && internationalDigits !== undefined && /^[1-9]/.test(internationalDigits)) return internationalDigits;
 		throw parseFailure(text, digits, asInternational, defaultCountry, error as Error);
 	}
 }
@@ -168,7 +187,7 @@ function parseFailure(text: string, digits: string, asInternational: boolean, de
 
 function judge(text: string, number: PhoneNumber, msisdn: string, country: string | null, check: NumberCheck): void {
 	const where = country ? describeCountry(country) : `+${number.countryCallingCode}`;
-	if (!number.isPossible()) {
+	if (check !== 'none' && !number.isPossible()) {
 		const verdict = validatePhoneNumberLength(number.number, metadata);
 		const count = `${digitCount(msisdn.length)} once written internationally (${msisdn})`;
 		const expected = expectedLengths(number, country);
@@ -178,14 +197,8 @@ function judge(text: string, number: PhoneNumber, msisdn: string, country: strin
 			'Check for missing or extra digits, and that the country is right (a national number is read with Options › Default Country).',
 		);
 	}
-	const { min, max } = MEP_ASSUMPTIONS.msisdnDigits;
-	if (msisdn.length < min || msisdn.length > max) {
-		throw new MsisdnError(
-			`"${text}" has ${digitCount(msisdn.length)} once written internationally (${msisdn}); MEP takes ${min} to ${max}`,
-			`Check for missing or extra digits; MEP expects ${INTERNATIONAL_FORMAT}.`,
-		);
-	}
-	if (check === 'possible') return;
+	checkMepLength(text, msisdn);
+	if (check === 'none' || check === 'possible') return;
 	if (!number.isValid()) {
 		throw new MsisdnError(
 			`"${text}" is not a number ${where} has assigned: ${msisdn} is in none of its number ranges`,
@@ -197,6 +210,17 @@ function judge(text: string, number: PhoneNumber, msisdn: string, country: strin
 		throw new MsisdnError(
 			`"${text}" is ${NUMBER_TYPES[type ?? ''] ?? 'not a mobile number'} in ${where}, not a mobile one: SMS to it never arrives`,
 			'Check that this is the person\'s mobile number, or set Options › Number Check to Valid to send to any assigned number.',
+		);
+	}
+}
+
+/** Refuses what MEP's msisdn cannot hold (6–16 digits, assumptions.ts), whatever the number's country. */
+function checkMepLength(text: string, msisdn: string): void {
+	const { min, max } = MEP_ASSUMPTIONS.msisdnDigits;
+	if (msisdn.length < min || msisdn.length > max) {
+		throw new MsisdnError(
+			`"${text}" has ${digitCount(msisdn.length)} once written internationally (${msisdn}); MEP takes ${min} to ${max}`,
+			`Check for missing or extra digits; MEP expects ${INTERNATIONAL_FORMAT}.`,
 		);
 	}
 }
@@ -270,8 +294,10 @@ function possibleAsInternational(digits: string): boolean {
 	}
 }
 
-function startsWithIdd(digits: string, country: string): boolean {
-	return new RegExp(`^(?:${planOf(country).IDDPrefix()})`).test(digits);
+/** The digits after the country's international prefix; undefined when they do not start with it. */
+function withoutIdd(digits: string, defaultCountry: DefaultCountry | undefined): string | undefined {
+	const idd = defaultCountry && new RegExp(`^(?:${planOf(defaultCountry.country).IDDPrefix()})`).exec(digits);
+	return idd ? digits.slice(idd[0].length) : undefined;
 }
 
 let countryNames: Intl.DisplayNames | undefined;

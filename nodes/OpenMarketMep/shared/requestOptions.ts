@@ -95,9 +95,10 @@ export const requestOptionsProperty: INodeProperties = {
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 10000,
+			// As unset: adding the option (to read or change it) must not cut the item's time.
+			default: DEFAULT_TIMEOUT_MS,
 			description:
-				'Time in ms for MEP to answer an item: every try and the waits between them (after a 429 or a transient fault) included. Unset: 300,000 ms.',
+				'Time in ms an item may take, from when it starts waiting for the MEP account\'s turn (the account\'s pace is shared by every execution in this n8n) to MEP\'s answer: that wait, every try and the waits between tries (after a 429 or a transient fault) all count. Default 300,000 ms, as when the option is not added.',
 		},
 	],
 };

@@ -1,5 +1,5 @@
 import { removedUser } from '../../shared/answers';
-import { countryCodeOptions, mobileNumberField, subscriptionLocator } from '../../shared/fields';
+import { defaultCountryOptions, mobileNumberField, subscriptionLocator } from '../../shared/fields';
 import type { MepOperation } from '../../shared/operation';
 
 /** MEP removeuser (SPEC 4.10): the removed member, or an empty answer for a number not in it. */
@@ -14,8 +14,10 @@ export const removeUser: MepOperation = {
 	path: '/subscriptionapi/removeuser',
 	fields: [
 		subscriptionLocator('The enabled subscription to remove the number from'),
-		mobileNumberField('The number to unsubscribe.'),
-		countryCodeOptions,
+		// No Number Check: an opt-out (someone who texted STOP) must reach MEP whatever the number's
+		// range or length, or the person stays subscribed. Only what is not a number is refused.
+		mobileNumberField('The number to unsubscribe. It is sent whatever its number range or length (MEP decides): an opt-out must always take effect.', { numberCheck: 'none' }),
+		defaultCountryOptions,
 	],
 	output: removedUser,
 	retrySafe: true,
