@@ -18,9 +18,10 @@ export class MepReply extends Error {
  * XML success: 200, text/plain, chunked (no Content-Length), ISO-8859-1 bytes. `pieces`: the
  * document as strings (a long list, generated as it is written), else `xml` whole. `chunkBytes`:
  * the body goes out in pieces of that many bytes, each written once the last one left, a moment
- * apart, so that the client reads them one by one (`onPiece` counts them).
+ * apart, so that the client reads them one by one (`onPiece` counts them). `onBytes`: told of
+ * each write's bytes (a client that stops reading stops the writing once the socket's buffer fills).
  */
-export async function sendXml(res, xml, { pieces, chunkBytes, onPiece } = {}) {
+export async function sendXml(res, xml, { pieces, chunkBytes, onPiece, onBytes } = {}) {
 	res.writeHead(200, { 'Content-Type': 'text/plain', Server: SERVER_HEADER, 'Transfer-Encoding': 'chunked' });
 	for (const text of pieces ?? [xml]) {
 		const bytes = latin1Bytes(text);
@@ -28,6 +29,7 @@ export async function sendXml(res, xml, { pieces, chunkBytes, onPiece } = {}) {
 			if (res.destroyed) return;
 			const piece = chunkBytes ? bytes.subarray(at, at + chunkBytes) : bytes;
 			onPiece?.();
+			onBytes?.(piece.length);
 			// Waits while the client reads slower than the list is generated (as a server's socket buffer fills).
 			if (!res.write(piece)) await drained(res);
 			if (chunkBytes) await new Promise((resolve) => setTimeout(resolve, 2));

@@ -170,6 +170,8 @@ export async function startEmulator(options = {}) {
 			faultsInjected: 0,
 			// Pieces of answers written in `bodyChunkBytes` pieces.
 			bodyPieces: 0,
+			// Bytes of XML answer bodies written to the sockets (a client that drops a long list early stops them).
+			xmlBodyBytes: 0,
 		};
 	};
 	resetStats();
@@ -250,7 +252,7 @@ export async function startEmulator(options = {}) {
 			const result = CMX_ROUTES[url.pathname](state, url.searchParams);
 			if (result.xml !== undefined || result.pieces !== undefined) {
 				const onPiece = chunkBytes ? () => (stats.bodyPieces += 1) : undefined;
-				return await sendXml(res, result.xml, { pieces: result.pieces, chunkBytes, onPiece });
+				return await sendXml(res, result.xml, { pieces: result.pieces, chunkBytes, onPiece, onBytes: (bytes) => (stats.xmlBodyBytes += bytes) });
 			}
 			if (result.raw204 !== undefined) return sendRaw204(res, result.raw204, send204Body);
 			return sendText(res, 200, result.text);

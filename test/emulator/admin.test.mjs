@@ -117,6 +117,7 @@ test('GET /_emulator/stats and POST /_emulator/stats/reset', async () => {
 		rateLimited: 1,
 		faultsInjected: 1,
 		bodyPieces: 0,
+		xmlBodyBytes: expect.any(Number),
 	});
 	expect(json.peakConnections).toBeGreaterThanOrEqual(1);
 	const reset = await admin('/stats/reset', { method: 'POST' });

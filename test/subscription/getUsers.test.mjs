@@ -1,4 +1,6 @@
 // Subscription › Get Users.
+import { readFileSync } from 'node:fs';
+import { DEMO_SEED } from '../../emulator/index.mjs';
 import { useEmulator } from '../helpers/emulator.mjs';
 import { runNode } from '../helpers/n8n.mjs';
 
@@ -60,7 +62,7 @@ describe('the list read as it arrives', () => {
 		}
 	});
 
-	test('Limit: the first members, the rest of the list still read to its end (a list cut off fails whatever the Limit)', async () => {
+	test('Limit: the first members, read no further; a list cut off before them fails', async () => {
 		const add = Array.from({ length: 3000 }, (_, i) => ({ msisdn: String(447700000000 + i), network: 'O2UK', startDate: '2025-01-01 00:00:00' }));
 		await admin('members', { subscription: '7C1E4A9B2D', add });
 		const limited = await users({ returnAll: false, limit: 5 });
@@ -68,6 +70,46 @@ describe('the list read as it arrives', () => {
 		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/viewsubscriptionusers', fault: 'malformedXml' }] });
 		const cut = await users({ returnAll: false, limit: 1 });
 		expect(cut.error?.message).toMatch(/^MEP's answer could not be read: the answer is not well-formed XML \(it ends before <\/users>: cut off\?\)/);
+	});
+
+	test('Limit 5 on 1,000,000 members: the reader stops at the fifth, drops the connection, and MEP sends a small part of the list', async () => {
+		const seed = JSON.parse(readFileSync(DEMO_SEED, 'utf8'));
+		const MEMBERS = 1_000_000;
+		const members = new Array(MEMBERS);
+		for (let i = 0; i < MEMBERS; i++) members[i] = { msisdn: String(447000000000 + i), network: 'ORANGEUK', startDate: '2025-01-01 00:00:00' };
+		seed.subscriptions.find((s) => s.id === '7C1E4A9B2D').members = members;
+		mep.emulator.reset(seed);
+		// The whole answer's size, from one member's share of it.
+		const memberBytes = Buffer.byteLength('   <user>\n      <msisdn>447000000000</msisdn>\n      <network>ORANGEUK</network>\n      <enabled>true</enabled>\n      <startDate>2025-01-01 00:00:00</startDate>\n   </user>\n');
+		const wholeBytes = memberBytes * MEMBERS;
+		const started = performance.now();
+		const limited = await users({ returnAll: false, limit: 5 });
+		const ms = performance.now() - started;
+		await new Promise((resolve) => setTimeout(resolve, 200)); // the emulator notices the dropped connection
+		const sent = mep.emulator.stats().xmlBodyBytes;
+		console.log(`Get Users, Limit 5 of ${MEMBERS.toLocaleString('en')} members: ${Math.round(ms)} ms; MEP wrote ${(sent / 1024).toFixed(0)} KiB of the ${(wholeBytes / 2 ** 20).toFixed(0)} MiB list (${((sent / wholeBytes) * 100).toFixed(2)}%)`);
+		expect(limited.error).toBeUndefined();
+		expect(limited.items.map((item) => item.json.msisdn)).toEqual(['447000000000', '447000000001', '447000000002', '447000000003', '447000000004']);
+		// Read whole, MEP writes all of it (120 MB); dropped at the fifth member, what filled the sockets' buffers (4 MB here).
+		expect(sent).toBeLessThan(wholeBytes * 0.1);
+		const summary = limited.logs.find((line) => line.level === 'info' && line.message.startsWith('OpenMarket MEP'));
+		expect(summary.metadata).toMatchObject({ items: 1, failed: 0, requests: 1 });
+	}, 60_000);
+
+	test('a list whose body takes its time: the account\'s round trip is to the answer\'s start, not its last byte', async () => {
+		// One byte at a time, 2 ms apart: the two members' answer takes the best part of a second.
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/viewsubscriptionusers', bodyChunkBytes: 1 }] });
+		const started = performance.now();
+		const slow = await users();
+		const ms = performance.now() - started;
+		expect(slow.error).toBeUndefined();
+		expect(slow.items).toHaveLength(2);
+		const pieces = mep.emulator.stats().bodyPieces;
+		expect(pieces).toBeGreaterThan(300); // the body did arrive byte by byte…
+		expect(ms).toBeGreaterThan(pieces * 2); // …2 ms apart, at least
+		const summary = slow.logs.find((line) => line.level === 'info' && line.message.startsWith('OpenMarket MEP'));
+		// What the pace learnt: the headers' round trip, a small part of the read.
+		expect(summary.metadata.accountRoundTripMs).toBeLessThan(ms / 4);
 	});
 
 	test('MEP stopping halfway through the list ends at Request Options › Timeout, tried again as reading is safe to repeat', async () => {
