@@ -142,6 +142,25 @@ describe('HTTP 429: MEP did nothing, so the node waits and tries again', () => {
 		expect(members()).toEqual(['447700900000']);
 	});
 
+	test('with Retry-After: MEP\'s wait holds for every item of the run (the account pauses), not only for the one refused', async () => {
+		const LATENCY = 20;
+		// The first request is refused with Retry-After: 2 while the others of the run are on their way.
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', latencyMs: LATENCY }, { route: '/subscriptionapi/adduser', fault: 'status429', retryAfter: 2, count: 1 }] });
+		const { items, error } = await runNode({ parameters: addUser(), items: phones(60), credentials: mep.credentials() });
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(60);
+		const requests = (await mep.requests()).map((r) => ({ status: r.status, t: Date.parse(r.at) }));
+		const limited = requests.filter((r) => r.status === 429);
+		expect(limited).toHaveLength(1); // the fault happened, once
+		// Its answer left MEP after the latency; what the node had sent before reading it may still
+		// arrive just after: 150 ms of grace. The log's times are whole ms: 20 ms of slack at the end.
+		const answeredAt = limited[0].t + LATENCY;
+		const during = requests.filter((r) => r.t > answeredAt + 150 && r.t < answeredAt + 2000 - 20);
+		expect(during.map((r) => r.t - answeredAt)).toEqual([]);
+		expect(requests.some((r) => r.t >= answeredAt + 2000 - 20)).toBe(true); // and it went on after
+		expect(members()).toHaveLength(60);
+	});
+
 	test('without Retry-After: a growing wait between tries (0.5 s, 1 s, 2 s), then success', async () => {
 		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'status429NoRetryAfter', count: 3 }] });
 		const { error } = await runNode({ parameters: addUser(), items: phones(1), credentials: mep.credentials() });

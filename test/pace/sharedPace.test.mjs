@@ -51,6 +51,42 @@ async function learned429(login, logFrom) {
 	return first429(login);
 }
 
+/** A run's summary line (its metadata: waitedSeconds, …). */
+const summaryOf = (result) => result.logs.find((line) => line.level === 'info' && line.message.startsWith('OpenMarket MEP'))?.metadata;
+
+/**
+ * Fairness as MEP saw it: for each one-item run, how many requests of `others` (numbers) arrived
+ * while its first try waited for its turn: from its ask (its first request's arrival less that
+ * wait, from its summary line) to that request, less the last `TRANSIT_MS`, in which the other
+ * run's requests granted after its turn may overtake its own on a busy event loop. Round-robin
+ * gives another run one turn per round of the runs waiting.
+ */
+function requestsDuringWaits(log, runs, phones, others) {
+	const otherTimes = log.filter((r) => others.has(r.msisdn)).map((r) => r.t);
+	return runs.map((result, i) => {
+		const first = log.find((r) => r.msisdn === phones[i]);
+		const waitedMs = (summaryOf(result)?.firstWaitSeconds ?? Infinity) * 1000;
+		if (!first || !Number.isFinite(waitedMs)) return { phone: phones[i], others: Infinity, waitedMs };
+		const askedAt = first.t - waitedMs;
+		return { phone: phones[i], others: otherTimes.filter((t) => t > askedAt && t < first.t - TRANSIT_MS).length, waitedMs };
+	});
+}
+
+/** How long a request may take from its turn to MEP's log, on an event loop that starts tens of executions. */
+const TRANSIT_MS = 100;
+
+const median = (values) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted.length === 0 ? NaN : (sorted[Math.floor((sorted.length - 1) / 2)] + sorted[Math.ceil((sorted.length - 1) / 2)]) / 2;
+};
+
+/**
+ * Another run's requests that may reach MEP while a one-item run waits one round: its one turn,
+ * and those it was granted before the ask and that were still on their way (each execution shares
+ * this process's event loop with hundreds of others, so a request may leave tens of ms after its turn).
+ */
+const FAIR_SLACK = 6;
+
 /** runNode, with the time the execution took as the test sees it. */
 async function timedRun(options) {
 	const started = Date.now();
@@ -141,7 +177,7 @@ test('a 10,000-item import and 200 one-item sign-ups at once on a 100/s MEP: eve
 	const medianS = (durations[SIGN_UPS / 2 - 1] + durations[SIGN_UPS / 2]) / 2 / 1000;
 	// Each sign-up's wait for its turn in the account's pace, from its summary line: the issue's
 	// target. (Start to end also counts n8n's engine, which a busy CI machine made 0.2 s slower.)
-	const waits = signUps.map((r) => r.logs.find((line) => line.level === 'info' && line.message.startsWith('OpenMarket MEP'))?.metadata.waitedSeconds ?? Infinity).sort((a, b) => a - b);
+	const waits = signUps.map((r) => summaryOf(r)?.waitedSeconds ?? Infinity).sort((a, b) => a - b);
 	const medianWaitS = (waits[SIGN_UPS / 2 - 1] + waits[SIGN_UPS / 2]) / 2;
 	const failedSignUps = signUps.filter((r) => r.error || r.items.length !== 1);
 	const log = requestLog();
@@ -162,7 +198,13 @@ test('a 10,000-item import and 200 one-item sign-ups at once on a 100/s MEP: eve
 	const signUpRequests = log.filter((r) => signUpSet.has(r.msisdn));
 	const share429 = stats.rateLimited / log.length;
 	const signUps429 = signUpRequests.filter((r) => r.status === 429).length;
+	// Fairness itself: while a sign-up waited, the import had one turn per round, so one or two of
+	// its requests arrive (plus any already on their way); served before the sign-ups, hundreds.
+	const during = requestsDuringWaits(log, signUps, signUpPhones, new Set(importPhones));
+	const unfair = during.filter((d) => d.others > FAIR_SLACK);
+	console.log(`import requests during each sign-up's wait: median ${median(during.map((d) => d.others))}, most ${Math.max(...during.map((d) => d.others))}; sign-ups' median wait ${medianWaitS} s`);
 	expectTargets([
+		[`sign-ups during whose wait more than ${FAIR_SLACK} of the import's requests reached MEP (worst; median)`, { count: unfair.length, worst: unfair.sort((a, b) => b.others - a.others).slice(0, 3), median: median(during.map((d) => d.others)) }, unfair.length === 0],
 		['sign-up executions failed (first errors)', { count: failedSignUps.length, errors: [...new Set(failedSignUps.map(errorOf))].slice(0, 3) }, failedSignUps.length === 0],
 		['median sign-up wait for its turn, s (at most 2; the executions start to end beside it)', { medianWait: medianWaitS, longestWait: waits.at(-1), medianExecution: medianS, slowestExecution: durations.at(-1) / 1000 }, medianWaitS <= 2],
 		['share of the requests MEP received answered 429 (at most 5%)', { share: Number(share429.toFixed(3)), rateLimited: stats.rateLimited, requests: log.length }, share429 <= 0.05],
@@ -347,3 +389,113 @@ test('an item whose Request Options › Timeout runs out while it waits for its 
 		passwordTarget([run, late], logFrom),
 	]);
 }, 30_000);
+
+describe('when MEP misbehaves, every promise of the pace holds', () => {
+	test('MEP stops answering a run\'s requests (they hang 40 s, holding the account\'s 20 places): a one-item sign-up with Timeout 5 s started beside it fails at its Timeout, nothing sent', async () => {
+		const logFrom = n8nLog.length;
+		const SIGN_UP_TIMEOUT = 5000;
+		mep.emulator.setFaults({ rules: [{ route: ADD, latencyMs: 40_000 }] });
+		// 40 items: 20 in flight (the account's limit at the start), 20 waiting. Its own Timeout (12 s) ends it well before MEP would answer.
+		const hanging = timedRun({ parameters: addUser({ requestOptions: { timeout: 12_000 } }), items: itemsOf(numbers(90, 40)), credentials: mep.credentials(), name: 'Import' });
+		await until(() => mep.emulator.stats().requestsInFlight >= 20, 10_000, 'the run\'s 20 requests at MEP');
+		await sleep(1000);
+		const signUpPhone = phone(91, 0);
+		const signUp = await timedRun({ parameters: addUser({ requestOptions: { timeout: SIGN_UP_TIMEOUT } }), items: itemsOf([signUpPhone]), credentials: mep.credentials(), name: 'Sign-up' });
+		// What MEP had when the sign-up gave up: none of the hung requests answered yet.
+		const atMep = mep.emulator.stats();
+		const hung = await hanging;
+		const log = requestLog();
+		expectTargets([
+			['the sign-up\'s error', errorOf(signUp), /^Item 0 was not sent: it waited 5(\.\d)? s for its turn to send to MEP, and Request Options › Timeout \(5 s\) ran out$/.test(signUp.error?.message ?? '')],
+			['when it failed, ms after it started (at its Timeout: within 6 s)', signUp.ms, signUp.ms >= SIGN_UP_TIMEOUT - 50 && signUp.ms <= 6000],
+			// Its wait ended by its own wake-up, not because the account had a request back.
+			['requests at MEP, still unanswered, when the sign-up failed (the 20 hung)', { inFlight: atMep.requestsInFlight, received: atMep.requests.total }, atMep.requestsInFlight === 20 && atMep.requests.total === 20],
+			['its number never reached MEP', log.filter((r) => r.msisdn === signUpPhone).length, !log.some((r) => r.msisdn === signUpPhone)],
+			['the hung run failed at its own Timeout (12 s), not MEP\'s 40', { error: errorOf(hung), seconds: hung.ms / 1000 }, Boolean(hung.error) && hung.ms < 20_000],
+			passwordTarget([signUp, hung], logFrom),
+		]);
+	}, 60_000);
+
+	test('sign-ups during an import\'s 429 storm (MEP\'s limit drops to a fifth mid-import): each sign-up\'s first try within one round of the runs waiting, whatever the import\'s retries', async () => {
+		const IMPORT = 1200;
+		const SIGN_UPS = 30;
+		const logFrom = n8nLog.length;
+		// 200 ms away, at 100 a second: about 20 requests on their way when the limit drops.
+		const rules = (perSecond) => ({ rules: [{ route: ADD, latencyMs: 200, rateLimit: { perSecond } }] });
+		mep.emulator.setFaults(rules(100));
+		const importPhones = numbers(92, IMPORT);
+		const signUpPhones = numbers(93, SIGN_UPS);
+		const importing = timedRun({ parameters: addUser(), items: itemsOf(importPhones), credentials: mep.credentials(), name: 'Import' });
+		await until(() => mep.emulator.stats().requests.total >= 200, 30_000, 'the import under way');
+		// MEP's limit drops to a fifth: the requests on their way meet 429s, and their retries line up
+		// behind MEP's Retry-After (1 s), which pauses the account; the sign-ups ask during the pause,
+		// so that they and the retries wait for its end together.
+		const stormFrom = mep.emulator.stats().rateLimited;
+		const dropLogFrom = n8nLog.length;
+		mep.emulator.setFaults(rules(20));
+		await until(() => n8nLog.slice(dropLogFrom).some((line) => /tried again in \d+ ms after HTTP 429/.test(line.message)), 20_000, 'the node to read a 429 after the drop');
+		await sleep(500);
+		const signUps = await Promise.all(signUpPhones.map((p) => timedRun({ parameters: addUser(), items: itemsOf([p]), credentials: mep.credentials(), name: 'Sign-up' })));
+		const storm = mep.emulator.stats().rateLimited - stormFrom;
+		mep.emulator.setFaults(rules(100));
+		const imported = await importing;
+		const log = requestLog();
+		const during = requestsDuringWaits(log, signUps, signUpPhones, new Set(importPhones));
+		const unfair = during.filter((d) => d.others > FAIR_SLACK);
+		const waits = during.map((d) => d.waitedMs / 1000);
+		console.log(`429 storm: ${storm} 429s while the sign-ups ran; import requests during each sign-up's wait: median ${median(during.map((d) => d.others))}, most ${Math.max(...during.map((d) => d.others))}; the sign-ups' median wait ${median(waits).toFixed(2)} s, longest ${Math.max(...waits).toFixed(2)} s`);
+		const failed = signUps.filter((r) => r.error || r.items.length !== 1);
+		const added = new Set(members());
+		expectTargets([
+			['the storm happened: 429s from the drop to the sign-ups\' end (at least 10)', storm, storm >= 10],
+			[`sign-ups during whose wait more than ${FAIR_SLACK} of the import's requests reached MEP (worst)`, { count: unfair.length, worst: unfair.sort((a, b) => b.others - a.others).slice(0, 3) }, unfair.length === 0],
+			['sign-up executions failed (first errors)', { count: failed.length, errors: [...new Set(failed.map(errorOf))].slice(0, 3) }, failed.length === 0],
+			['the import (error, items)', [errorOf(imported) ?? null, imported.items.length], !imported.error && imported.items.length === IMPORT],
+			['members (of 1,230), none missing', added.size, added.size === IMPORT + SIGN_UPS && [...importPhones, ...signUpPhones].every((p) => added.has(p))],
+			passwordTarget([imported, ...signUps], logFrom),
+		]);
+	}, 180_000);
+
+	test('guard: a bulk Add User beside a long streamed Get Users of the same account keeps at least 90% of its rate alone', async () => {
+		const BULK = 1500;
+		const VIEW_MEMBERS = 20_000;
+		const logFrom = n8nLog.length;
+		await fetch(`${mep.emulator.adminUrl}/members`, {
+			method: 'POST',
+			body: JSON.stringify({ subscription: ALERTS, add: Array.from({ length: VIEW_MEMBERS }, (_, i) => ({ msisdn: String(447000000000 + i), network: 'O2UK', startDate: '2025-01-01 00:00:00' })) }),
+		});
+		// Add User answers in 20 ms; the member list (about 3 MB) goes out 1 KB every 2 ms or more: several seconds.
+		mep.emulator.setFaults({ rules: [{ route: ADD, latencyMs: 20 }, { route: VIEW, bodyChunkBytes: 1024 }] });
+		/** Requests per second MEP accepted from one bulk run, first to last. */
+		const rateOf = (block) => {
+			const times = requestLog().filter((r) => r.path === ADD && r.status === 200 && r.msisdn.startsWith(`4477${block}`)).map((r) => r.t);
+			return (times.length - 1) / ((Math.max(...times) - Math.min(...times)) / 1000);
+		};
+		const rounds = { alone: [], beside: [] };
+		const results = [];
+		// Interleaved: alone, beside, alone, beside.
+		for (const [round, block] of [['alone', 94], ['beside', 95], ['alone', 96], ['beside', 97]]) {
+			const bulk = timedRun({ parameters: addUser(), items: itemsOf(numbers(block, BULK)), credentials: mep.credentials(), name: `Bulk ${block}` });
+			const reading = round === 'beside' ? timedRun({ parameters: { resource: 'subscription', operation: 'getUsers', subscription: { __rl: true, mode: 'id', value: ALERTS } }, credentials: mep.credentials(), name: 'Get Users' }) : undefined;
+			const [bulkRun, readRun] = await Promise.all([bulk, reading]);
+			results.push(bulkRun);
+			if (readRun) {
+				results.push({ ...readRun, items: [] });
+				expect(readRun.error).toBeUndefined();
+				expect(readRun.items.length).toBe(VIEW_MEMBERS + 2);
+				// The read outlasted the bulk run: it was beside it all along.
+				expect(readRun.ended).toBeGreaterThanOrEqual(bulkRun.ended - 200);
+			}
+			rounds[round].push(rateOf(block));
+		}
+		const alone = Math.max(...rounds.alone);
+		const beside = Math.max(...rounds.beside);
+		console.log(`bulk Add User alone ${rounds.alone.map(Math.round).join(', ')}/s, beside a streamed Get Users ${rounds.beside.map(Math.round).join(', ')}/s (${Math.round((beside / alone) * 100)}%)`);
+		expectTargets([
+			['bulk runs failed', results.map(errorOf).filter(Boolean), results.every((r) => !r.error)],
+			['beside the read, the best rate as a share of the best alone (at least 90%)', { alone: Math.round(alone), beside: Math.round(beside) }, beside >= alone * 0.9],
+			['pieces of the list MEP sent slowly (at least 2,000)', mep.emulator.stats().bodyPieces, mep.emulator.stats().bodyPieces >= 2000],
+			passwordTarget(results, logFrom),
+		]);
+	}, 120_000);
+});

@@ -125,7 +125,12 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 				const waitFrom = monotonicNow();
 				const deadline = waitFrom + settings.timeout;
 				const pace = run.paces.for(connection.paceKey(operation, request));
-				const permit = await pace.acquire({ deadline });
+				let permit = await pace.acquire({ deadline });
+				// A turn that came as the Timeout ran out (the same moment) is no time to send in.
+				if (permit && monotonicNow() >= deadline) {
+					permit.release('unsent');
+					permit = undefined;
+				}
 				sendingFrom ??= monotonicNow();
 				if (!sending()) {
 					permit?.release('unsent');
@@ -195,6 +200,7 @@ function logSummary(context: IExecuteFunctions, operation: MepOperation, items: 
 			accountRoundTripMs: pace.roundTripMs,
 			waitedSeconds,
 			longestWaitSeconds,
+			firstWaitSeconds: pace.firstWaitMs === undefined ? undefined : pace.firstWaitMs / 1000,
 		},
 	);
 }

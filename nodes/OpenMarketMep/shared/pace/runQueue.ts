@@ -41,6 +41,8 @@ export interface RunPaceSummary {
 	waits: number;
 	waitedMs: number;
 	longestWaitMs: number;
+	/** How long the run's first permit waited for its turn (ms): what a one-item sign-up feels. */
+	firstWaitMs?: number;
 }
 
 interface Waiter {
@@ -70,6 +72,8 @@ export class RunQueue {
 	private waitedMs = 0;
 
 	private longestWaitMs = 0;
+
+	private firstWaitMs?: number;
 
 	private gone = false;
 
@@ -130,6 +134,7 @@ export class RunQueue {
 			waits: this.waits,
 			waitedMs: this.waitedMs,
 			longestWaitMs: this.longestWaitMs,
+			firstWaitMs: this.firstWaitMs,
 		};
 	}
 
@@ -154,6 +159,7 @@ export class RunQueue {
 		this.waits += 1;
 		this.waitedMs += waited;
 		this.longestWaitMs = Math.max(this.longestWaitMs, waited);
+		this.firstWaitMs ??= waited;
 		let answerAt: number | undefined;
 		let released = false;
 		// Granted in the same tick as the run stopped: the caller sees the stop and hands it back unsent.
