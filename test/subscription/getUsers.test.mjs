@@ -112,6 +112,39 @@ describe('the list read as it arrives', () => {
 		expect(summary.metadata.accountRoundTripMs).toBeLessThan(ms / 4);
 	});
 
+	test('many lists read at once in one run: one stop listener for the run, not one per read (no MaxListenersExceededWarning)', async () => {
+		// 40 items, each a list sent in pieces, so that 20 or more are read at the same time.
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/viewsubscriptionusers', bodyChunkBytes: 16, latencyMs: 50 }] });
+		// Every 'abort' listener the node itself adds to a signal meanwhile, counted per signal (Node
+		// warns past 10). n8n's HTTP client adds its own to the execution's signal for every request.
+		const { addEventListener, removeEventListener } = AbortSignal.prototype;
+		const listeners = new Map();
+		let most = 0;
+		AbortSignal.prototype.addEventListener = function (type, listener, options) {
+			// The caller's own frame: the node's bundle, not n8n's HTTP client (its stack passes through the node too).
+			if (type === 'abort' && /OpenMarketMep\.node\.js/.test(new Error().stack.split('\n')[2])) {
+				listeners.set(this, (listeners.get(this) ?? 0) + 1);
+				most = Math.max(most, listeners.get(this));
+			}
+			return addEventListener.call(this, type, listener, options);
+		};
+		AbortSignal.prototype.removeEventListener = function (type, listener, options) {
+			if (type === 'abort' && listeners.has(this)) listeners.set(this, listeners.get(this) - 1);
+			return removeEventListener.call(this, type, listener, options);
+		};
+		try {
+			const many = await runNode({ parameters: getUsers('7C1E4A9B2D'), items: Array.from({ length: 40 }, () => ({ json: {} })), credentials: mep.credentials() });
+			expect(many.error).toBeUndefined();
+			expect(many.items).toHaveLength(80);
+		} finally {
+			AbortSignal.prototype.addEventListener = addEventListener;
+			AbortSignal.prototype.removeEventListener = removeEventListener;
+		}
+		expect(mep.emulator.stats().peakRequestsInFlight).toBeGreaterThan(10); // more reads at once than Node's default of 10 listeners
+		expect(most).toBeGreaterThan(0); // the count saw the run's signals
+		expect(most).toBeLessThanOrEqual(5);
+	});
+
 	test('MEP stopping halfway through the list ends at Request Options › Timeout, tried again as reading is safe to repeat', async () => {
 		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/viewsubscriptionusers', fault: 'stallMidList' }] });
 		const started = Date.now();
