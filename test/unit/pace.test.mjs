@@ -1,22 +1,12 @@
 // The pace (shared/pace/) against simulated MEPs: a discrete-event model of n8n (one CPU,
 // a cost per request) and of MEP (far away, queueing, rate limited, failing), on a virtual clock,
 // so that each property is checked the same way every run.
+import { prng } from '../../emulator/faults.mjs';
 import { loadSource } from '../helpers/source.mjs';
 
 const { InFlightLimit, SendRate, AccountPace, PACING } = loadSource('nodes/OpenMarketMep/shared/pace/index.ts');
 const { joinAccountPace, accountPaceCount, accountKey, IDLE_MS } = loadSource('nodes/OpenMarketMep/shared/accountPaces.ts');
 
-/** mulberry32, as the emulator's faults use. */
-function prng(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /**
  * Sends `n` items through an InFlightLimit and a SendRate as the executor does: a request goes
