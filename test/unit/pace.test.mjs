@@ -7,7 +7,6 @@ import { loadSource } from '../helpers/source.mjs';
 const { InFlightLimit, SendRate, AccountPace, PACING } = loadSource('nodes/OpenMarketMep/shared/pace/index.ts');
 const { joinAccountPace, accountPaceCount, accountKey, IDLE_MS } = loadSource('nodes/OpenMarketMep/shared/accountPaces.ts');
 
-
 /**
  * Sends `n` items through an InFlightLimit and a SendRate as the executor does: a request goes
  * when fewer than the limit are in flight and the rate allows; n8n spends `cpuMs` of its one CPU
