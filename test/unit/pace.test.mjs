@@ -341,6 +341,21 @@ describe("an MEP account's pace, shared by its runs (AccountPace, RunQueue)", ()
 		expect(run.summary().waits).toBe(2);
 	});
 
+	test('a wait past its deadline is never granted, even when a release comes before its own wake-up (a busy event loop)', async () => {
+		const { pace, clock } = account();
+		const run = pace.join({ ceiling: 1, adaptive: false, items: 3 });
+		const held = await run.acquire({ deadline: never });
+		const overdue = run.acquire({ deadline: 100 });
+		const next = run.acquire({ deadline: never });
+		clock.now = 150; // the wake-up at 100 has not run yet
+		held.release('answered');
+		expect(await overdue).toBeUndefined();
+		const permit = await next;
+		expect(permit).toBeDefined();
+		permit.release('answered');
+		expect(run.summary().waits).toBe(2); // the overdue wait took no permit
+	});
+
 	test('every wait ends at its own deadline whatever the pace is doing: the account full and MEP silent, a run at its own limit, MEP\'s pause; a later wait with an earlier deadline first', async () => {
 		const { pace, advance, clock } = account();
 		// The account full: 20 requests out that MEP never answers.

@@ -139,7 +139,10 @@ describe('when an item is tried again', () => {
 		const in2026 = Date.UTC(2026, 11, 6, 12, 0, 0);
 		expect(retryAfterMs('Sunday, 06-Dec-26 12:00:10 GMT', in2026)).toBe(10_000);
 		expect(retryAfterMs('Thursday, 06-Dec-80 12:00:10 GMT', in2026)).toBe(RETRY.rateLimit.shortestWaitMs); // 1980: past
-		for (const unreadable of ['', 'soon', '-1', 'Sun, 06 Nov 1994 25:49:37 GMT', 'Sun, 06 Foo 1994 08:49:37 GMT']) expect(retryAfterMs(unreadable, now)).toBeUndefined();
+		// Near misses that name their zone, as a proxy may send them.
+		expect(retryAfterMs('Sun, 06 Nov 1994 08:49:37 +0000', now)).toBe(30_000);
+		expect(retryAfterMs('1994-11-06T08:49:37Z', now)).toBe(30_000);
+		for (const unreadable of ['', 'soon', '-1', 'Sun, 06 Nov 1994 25:49:37 GMT', 'Sun, 06 Foo 1994 08:49:37 GMT', 'Wed, 32 Feb 1994 08:49:37 GMT', '1994-11-06T08:49:37']) expect(retryAfterMs(unreadable, now)).toBeUndefined();
 	});
 
 	test('Retry-After 0 or a date already past is the shortest wait, not none; read once per answer', () => {

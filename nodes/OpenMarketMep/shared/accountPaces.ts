@@ -33,8 +33,7 @@ export function accountKey(baseUrl: string, username: string): string {
 	return `${base.replace(/\/+$/, '')} ${username}`;
 }
 
-/** A run (or a poll) joins the account's pace, which is made on first use. */
-/** `now`: the pace's monotonic clock (clock.ts). */
+/** A run (or a poll) joins the account's pace, which is made on first use. `now`: the pace's monotonic clock (clock.ts). */
 export function joinAccountPace(key: string, bounds: RunBounds, now = monotonicNow()): RunQueue {
 	for (const [other, pace] of paces) if (pace.isIdle(now, IDLE_MS)) paces.delete(other);
 	let pace = paces.get(key);

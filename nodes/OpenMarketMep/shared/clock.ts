@@ -4,3 +4,6 @@
  * arbitrary origin: only differences mean anything.
  */
 export const monotonicNow = (): number => performance.now();
+
+/** setTimeout's (and so sleep's) longest delay: a longer wait is made of several. */
+export const LONGEST_TIMER_MS = 2 ** 31 - 1;

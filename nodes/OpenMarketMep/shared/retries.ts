@@ -206,14 +206,16 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
  * An HTTP-date in any of the three forms RFC 9110 (5.6.7) has recipients accept, always GMT:
  * IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT` (a
  * two-digit year more than 50 years ahead is in the past century) and asctime `Sun Nov  6
- * 08:49:37 1994`, which names no zone and which Date.parse would read as local time.
+ * 08:49:37 1994`, which names no zone and which Date.parse would read as local time. Other
+ * forms only where they name their zone.
  */
 export function parseHttpDate(text: string, nowMs = Date.now()): number | undefined {
 	const at = (year: number, month: string, day: string, time: string) => {
 		const monthIndex = MONTHS.indexOf(month.toLowerCase());
 		const [hours, minutes, seconds] = time.split(':').map(Number);
 		if (monthIndex < 0 || hours > 23 || minutes > 59 || seconds > 60) return undefined;
-		return Date.UTC(year, monthIndex, Number(day), hours, minutes, seconds);
+		const ms = Date.UTC(year, monthIndex, Number(day), hours, minutes, seconds);
+		return new Date(ms).getUTCDate() === Number(day) ? ms : undefined; // not 32 Feb
 	};
 	let match = /^[a-z]{3}, (\d{2}) ([a-z]{3}) (\d{4}) (\d{2}:\d{2}:\d{2}) GMT$/i.exec(text);
 	if (match) return at(Number(match[3]), match[2], match[1], match[4]);
@@ -226,6 +228,11 @@ export function parseHttpDate(text: string, nowMs = Date.now()): number | undefi
 	}
 	match = /^[a-z]{3} ([a-z]{3}) ([ \d]\d) (\d{2}:\d{2}:\d{2}) (\d{4})$/i.exec(text);
 	if (match) return at(Number(match[4]), match[1], match[2].trim(), match[3]);
+	// Near misses a proxy may send (`+0000`, `UTC`, ISO 8601): read as they say, but only with a zone named.
+	if (/(?:GMT|UTC|Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
+		const named = Date.parse(text);
+		return Number.isNaN(named) ? undefined : named;
+	}
 	return undefined;
 }
 

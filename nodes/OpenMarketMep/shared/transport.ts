@@ -55,8 +55,11 @@ export class RunStop {
 			this.controller.signal.addEventListener(
 				'abort',
 				() => {
-					for (const onStop of [...this.onStops]) onStop();
-					resolve();
+					try {
+						for (const onStop of [...this.onStops]) onStop();
+					} finally {
+						resolve();
+					}
 				},
 				{ once: true },
 			),

@@ -1,5 +1,5 @@
 import { sleep } from 'n8n-workflow';
-import { monotonicNow } from '../clock';
+import { LONGEST_TIMER_MS, monotonicNow } from '../clock';
 import { InFlightLimit } from './inFlightLimit';
 import type { PaceSignal } from './permit';
 import { RunQueue } from './runQueue';
@@ -10,8 +10,6 @@ import { PACING } from './settings';
 /** A wake-up of the pace: n8n-workflow's sleep, ended early by its signal (n8n 1.x's ignores it: see `later`). */
 export type Wait = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-/** setTimeout's longest delay: a longer wait is made of several. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * One MEP account's pace, shared by every run and poll of this n8n process that sends to it
@@ -75,14 +73,16 @@ export class AccountPace {
 	 */
 	later(at: number, cancel: AbortSignal, wake: () => void): void {
 		const ms = Math.min(LONGEST_TIMER_MS, Math.max(1, Math.ceil(at - this.now())));
-		this.wait(ms, cancel).then(
-			() => {
-				if (cancel.aborted) return;
-				if (this.now() < at) this.later(at, cancel, wake); // a long wait, or a timer a little early
-				else wake();
-			},
-			() => undefined, // called off
-		);
+		this.wait(ms, cancel)
+			.then(
+				() => {
+					if (cancel.aborted) return;
+					if (this.now() < at) this.later(at, cancel, wake); // a long wait, or a timer a little early
+					else wake();
+				},
+				() => undefined, // called off
+			)
+			.catch(() => undefined); // a failed wake-up (a trace that threw) must not take n8n down; the next event pumps again
 	}
 
 	/** @internal RunQueue */
@@ -138,7 +138,7 @@ export class AccountPace {
 			const index = this.turns.findIndex((run) => run.mayGo(accountFull));
 			if (index < 0) return;
 			const [run] = this.turns.splice(index, 1);
-			run.grantNext();
+			run.grantNext(now);
 			if (run.hasWaiters()) this.turns.push(run);
 		}
 	}

@@ -12,9 +12,10 @@ export type PaceSignal =
 /** The right to send one request; hand it back once with what came of the try. */
 export interface Permit {
 	/**
-	 * MEP's answer has begun (its headers came): the round trip the pace learns from ends here. A
-	 * list read as it arrives keeps its permit until its last byte, which says nothing of MEP's
-	 * pace. Without this call the round trip ends at `release`.
+	 * MEP's answer has begun (for a list read as it arrives, its headers came; for a whole answer,
+	 * it came): the round trip the pace learns from ends here. A list read as it arrives keeps its
+	 * permit until its last byte, which says nothing of MEP's pace. Without this call the round trip
+	 * ends at `release`.
 	 */
 	answerStarted(): void;
 	/** `retryAfterMs`: MEP's Retry-After with a 429. */

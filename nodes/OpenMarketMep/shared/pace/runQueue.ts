@@ -56,7 +56,7 @@ interface Waiter {
 /**
  * One run's queue in its account's pace: its waits (retries first, then first tries, each in the
  * order asked), its own bounds, and its summary. Each wait ends at its own deadline, by its own
- * wake-up, whatever else the account is doing.
+ * wake-up, whatever else the account is doing, and is never granted past it.
  */
 export class RunQueue {
 	private inFlight = 0;
@@ -104,9 +104,12 @@ export class RunQueue {
 		if (askedAt >= deadline) return Promise.resolve(undefined);
 		return new Promise((grant) => {
 			const waiter: Waiter = { askedAt, deadline, grant, wakeUp: new AbortController() };
-			(retry ? this.waiting.retries : this.waiting.firsts).push(waiter);
-			if (deadline !== Number.POSITIVE_INFINITY) this.account.later(deadline, waiter.wakeUp.signal, () => this.expire(waiter));
+			const queue = retry ? this.waiting.retries : this.waiting.firsts;
+			queue.push(waiter);
 			this.account.queued(this);
+			// Still waiting (not granted at once): its own wake-up at its deadline. Armed only now, so
+			// that on n8n 1.x, whose sleep cannot be called off, a permit granted at once leaves no timer.
+			if (deadline !== Number.POSITIVE_INFINITY && queue.includes(waiter)) this.account.later(deadline, waiter.wakeUp.signal, () => this.expire(waiter));
 		});
 	}
 
@@ -148,10 +151,20 @@ export class RunQueue {
 		return this.hasWaiters() && this.inFlight < this.current && (!this.bounds.adaptive || !accountFull);
 	}
 
-	/** @internal AccountPace: the run's next wait (a retry first) gets a permit. */
-	grantNext(): void {
-		const waiter = (this.waiting.retries.shift() ?? this.waiting.firsts.shift())!;
-		waiter.wakeUp.abort();
+	/**
+	 * @internal AccountPace: the run's next wait (a retry first) gets a permit; false when every
+	 * wait left was past its deadline (ended without one: a busy event loop can run a release
+	 * before an overdue wait's own wake-up).
+	 */
+	grantNext(now: number): boolean {
+		let waiter: Waiter | undefined;
+		for (;;) {
+			waiter = this.waiting.retries.shift() ?? this.waiting.firsts.shift();
+			if (!waiter) return false;
+			waiter.wakeUp.abort();
+			if (now < waiter.deadline) break;
+			waiter.grant(undefined);
+		}
 		const sentAt = this.account.sent();
 		this.inFlight += 1;
 		this.peak = Math.max(this.peak, this.current);
@@ -174,6 +187,7 @@ export class RunQueue {
 				this.account.answered(sentAt, answerAt, signal, retryAfterMs);
 			},
 		});
+		return true;
 	}
 
 	/** A wait's deadline came before its permit: it ends with none. */
