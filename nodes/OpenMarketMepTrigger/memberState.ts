@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { sortNumbers, STEPS_PER_LOOK } from '../OpenMarketMep/shared/slices';
+import { sortNumbers, sortSliced, STEPS_PER_LOOK } from '../OpenMarketMep/shared/slices';
 import type { Slices } from '../OpenMarketMep/shared/slices';
 
 /**
@@ -92,6 +92,72 @@ function found<T extends number | string>(sorted: ArrayLike<T>, value: T): boole
 
 /** The order numbers are reported in: shorter first, then as text (for digits, by value). */
 export const byNumber = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+
+/** Text by its UTF-16 code units, as `<` compares it. */
+export const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** What the order of join events needs of a member. */
+export interface Dated {
+	msisdn: string;
+	startDate?: string;
+}
+
+/** Oldest start date first (MEP's `YYYY-MM-DD HH:MM:SS` sorts as text), then by number. */
+export const oldestFirst = (a: Dated, b: Dated) => compareText(a.startDate ?? '', b.startDate ?? '') || byNumber(a.msisdn, b.msisdn);
+
+const START_DATE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
+
+/**
+ * Members, each with a number of its own, in oldestFirst order, in slices. As MEP lists them (each
+ * start date in its format, each number international) a member's place is two plain numbers, the
+ * ranks of its start date and of its number, and plain numbers sort natively: a million in about a
+ * second, where comparing members took 16 s. Any other list is sorted by comparing.
+ */
+export async function sortOldestFirst<T extends Dated>(members: T[], slices: Slices): Promise<T[]> {
+	const count = members.length;
+	const dates = new Float64Array(count);
+	const numbers = new Float64Array(count);
+	let plain = count * count <= Number.MAX_SAFE_INTEGER;
+	for (let i = 0; i < count && plain; i++) {
+		const { msisdn, startDate = '' } = members[i];
+		plain = START_DATE.test(startDate) && INTERNATIONAL.test(msisdn);
+		dates[i] = Number(startDate.replace(NOT_DIGITS, '')); // its 14 digits: the same order as the text
+		numbers[i] = Number(msisdn);
+		if ((i & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
+	}
+	if (!plain) return await sortSliced(members, oldestFirst, slices);
+	const sortedDates = await sortNumbers(dates.slice(), slices);
+	const sortedNumbers = await sortNumbers(numbers.slice(), slices);
+	const byRank = new Array<T>(count);
+	const places = new Float64Array(count);
+	for (let i = 0; i < count; i++) {
+		const rank = lowerBound(sortedNumbers, numbers[i]);
+		byRank[rank] = members[i];
+		places[i] = lowerBound(sortedDates, dates[i]) * count + rank;
+		if ((i & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
+	}
+	const sorted = await sortNumbers(places, slices);
+	const result: T[] = [];
+	for (let i = 0; i < count; i++) {
+		result.push(byRank[sorted[i] % count]);
+		if ((i & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
+	}
+	return result;
+}
+
+const NOT_DIGITS = /\D/g;
+
+/** Where `value` is, or would be, first in ascending `sorted`. */
+function lowerBound(sorted: Float64Array, value: number): number {
+	let low = 0;
+	let high = sorted.length;
+	while (low < high) {
+		const middle = (low + high) >>> 1;
+		if (sorted[middle] < value) low = middle + 1;
+		else high = middle;
+	}
+	return low;
+}
 
 /** Who joined and who left between two lists, by merging them (numbers as MEP writes them, in byNumber order). */
 export async function compareMembers(before: MemberNumbers, now: MemberNumbers, slices: Slices): Promise<{ joined: string[]; left: string[] }> {
