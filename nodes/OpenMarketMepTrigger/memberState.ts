@@ -121,7 +121,10 @@ export async function sortOldestFirst<T extends Dated>(members: T[], slices: Sli
 	for (let i = 0; i < count && plain; i++) {
 		const { msisdn, startDate = '' } = members[i];
 		plain = START_DATE.test(startDate) && INTERNATIONAL.test(msisdn);
-		dates[i] = Number(startDate.replace(NOT_DIGITS, '')); // its 14 digits: the same order as the text
+		// Its 14 digits as one number (the text's order), without a string per member for the garbage collector.
+		let date = 0;
+		for (const at of DATE_DIGITS) date = date * 10 + startDate.charCodeAt(at) - DIGIT_0;
+		dates[i] = date;
 		numbers[i] = Number(msisdn);
 		if ((i & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
 	}
@@ -145,7 +148,8 @@ export async function sortOldestFirst<T extends Dated>(members: T[], slices: Sli
 	return result;
 }
 
-const NOT_DIGITS = /\D/g;
+/** Where the digits of `YYYY-MM-DD HH:MM:SS` are. */
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 
 /** Where `value` is, or would be, first in ascending `sorted`. */
 function lowerBound(sorted: Float64Array, value: number): number {
