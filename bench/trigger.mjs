@@ -4,19 +4,31 @@
 // and `repeats` polls with no change. Prints one JSON line: poll times, the longest event-loop
 // stall during the polls, this process's peak RSS and its baseline, the static data's size, the
 // timers the code left pending. One configuration per process: the peak RSS is the process's
-// lifetime peak. Usage:
-// node --expose-gc bench/trigger.mjs [--members 100000] [--repeats 3] [--checkout <dir>]
+// lifetime peak. With --report-existing, instead: one first poll with Options › Report Existing
+// Members on First Poll (every member an event). Usage:
+// node --expose-gc bench/trigger.mjs [--members 100000] [--repeats 3] [--report-existing] [--checkout <dir>]
 // (--checkout: a checkout whose dist/ to measure, through its own test/helpers; default this one)
 import { parseArgs } from 'node:util';
 import { LOGIN, n8nHelpers, stallMonitor, startLargeEmulator, SUBSCRIPTION } from './largeList.mjs';
 
-const { values } = parseArgs({ options: { members: { type: 'string', default: '100000' }, repeats: { type: 'string', default: '3' }, checkout: { type: 'string' } } });
+const { values } = parseArgs({
+	options: { members: { type: 'string', default: '100000' }, repeats: { type: 'string', default: '3' }, 'report-existing': { type: 'boolean', default: false }, checkout: { type: 'string' } },
+});
 const members = Number(values.members);
 const repeats = Number(values.repeats);
 
 const { activeTrigger } = await n8nHelpers(values.checkout);
 const emulator = await startLargeEmulator(members);
 try {
+	await (values['report-existing'] ? reportExisting() : polls());
+} finally {
+	emulator.stop();
+}
+// At once: a timer the measured code left pending (the request's Timeout, up to 5 minutes) would hold the process.
+process.exit();
+
+/** A baseline poll, a poll with changes, `repeats` unchanged polls. */
+async function polls() {
 	const trigger = activeTrigger({ parameters: { event: 'memberJoinedOrLeft', subscriptions: [SUBSCRIPTION] }, credentials: { ...LOGIN, baseUrl: emulator.baseUrl } });
 	global.gc?.();
 	const baselineRssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -64,8 +76,36 @@ try {
 			emulatorStartMs: emulator.startMs,
 		}),
 	);
-} finally {
-	emulator.stop();
 }
-// At once: a timer the measured code left pending (the request's Timeout, up to 5 minutes) would hold the process.
-process.exit();
+
+/** The first poll with Report Existing Members: its time, its longest stall, its events, its peak RSS. */
+async function reportExisting() {
+	const options = { reportExistingMembers: true };
+	const trigger = activeTrigger({ parameters: { event: 'memberJoinedOrLeft', subscriptions: [SUBSCRIPTION], options }, credentials: { ...LOGIN, baseUrl: emulator.baseUrl } });
+	global.gc?.();
+	const baselineRssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
+	const stall = stallMonitor();
+	stall.start();
+	const started = performance.now();
+	const result = await trigger.poll();
+	const ms = Math.round(performance.now() - started);
+	const { monitorMs, timerMs } = await stall.stop();
+	if (result.error) throw result.error;
+	if (result.items.length !== members) throw new Error(`reported ${result.items.length} members, expected ${members}`);
+	const peakRssMiB = Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20);
+	console.log(
+		JSON.stringify({
+			members,
+			reportExisting: true,
+			firstPollMs: ms,
+			events: result.items.length,
+			stallMs: monitorMs,
+			stallTimerMs: timerMs,
+			baselineRssMiB,
+			peakRssMiB,
+			timersLeft: process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length,
+			seedMs: emulator.seedMs,
+			emulatorStartMs: emulator.startMs,
+		}),
+	);
+}

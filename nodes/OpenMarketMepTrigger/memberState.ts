@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { sortNumbers, STEPS_PER_LOOK } from '../OpenMarketMep/shared/slices';
+import { sortNumbers, sortSliced, STEPS_PER_LOOK } from '../OpenMarketMep/shared/slices';
 import type { Slices } from '../OpenMarketMep/shared/slices';
 
 /**
@@ -93,6 +93,76 @@ function found<T extends number | string>(sorted: ArrayLike<T>, value: T): boole
 /** The order numbers are reported in: shorter first, then as text (for digits, by value). */
 export const byNumber = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
+/** Text by its UTF-16 code units, as `<` compares it. */
+export const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** What the order of join events needs of a member. */
+export interface Dated {
+	msisdn: string;
+	startDate?: string;
+}
+
+/** Oldest start date first (MEP's `YYYY-MM-DD HH:MM:SS` sorts as text), then by number. */
+export const oldestFirst = (a: Dated, b: Dated) => compareText(a.startDate ?? '', b.startDate ?? '') || byNumber(a.msisdn, b.msisdn);
+
+const START_DATE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
+
+/**
+ * Members, each with a number of its own, in oldestFirst order, in slices. As MEP lists them (each
+ * start date in its format, each number international) a member's place is two plain numbers, the
+ * ranks of its start date and of its number, and plain numbers sort natively: a million in about a
+ * second, where comparing members took 16 s. Any other list is sorted by comparing.
+ */
+export async function sortOldestFirst<T extends Dated>(members: T[], slices: Slices): Promise<T[]> {
+	const count = members.length;
+	const dates = new Float64Array(count);
+	const numbers = new Float64Array(count);
+	let plain = count * count <= Number.MAX_SAFE_INTEGER;
+	for (let i = 0; i < count && plain; i++) {
+		const { msisdn, startDate = '' } = members[i];
+		plain = START_DATE.test(startDate) && INTERNATIONAL.test(msisdn);
+		// Its 14 digits as one number (the text's order), without a string per member for the garbage collector.
+		let date = 0;
+		for (const at of DATE_DIGITS) date = date * 10 + startDate.charCodeAt(at) - DIGIT_0;
+		dates[i] = date;
+		numbers[i] = Number(msisdn);
+		if ((i & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
+	}
+	if (!plain) return await sortSliced(members, oldestFirst, slices);
+	const sortedDates = await sortNumbers(dates.slice(), slices);
+	const sortedNumbers = await sortNumbers(numbers.slice(), slices);
+	const byRank = new Array<T>(count);
+	const places = new Float64Array(count);
+	for (let i = 0; i < count; i++) {
+		const rank = lowerBound(sortedNumbers, numbers[i]);
+		byRank[rank] = members[i];
+		places[i] = lowerBound(sortedDates, dates[i]) * count + rank;
+		if ((i & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
+	}
+	const sorted = await sortNumbers(places, slices);
+	const result: T[] = [];
+	for (let i = 0; i < count; i++) {
+		result.push(byRank[sorted[i] % count]);
+		if ((i & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
+	}
+	return result;
+}
+
+/** Where the digits of `YYYY-MM-DD HH:MM:SS` are. */
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+
+/** Where `value` is, or would be, first in ascending `sorted`. */
+function lowerBound(sorted: Float64Array, value: number): number {
+	let low = 0;
+	let high = sorted.length;
+	while (low < high) {
+		const middle = (low + high) >>> 1;
+		if (sorted[middle] < value) low = middle + 1;
+		else high = middle;
+	}
+	return low;
+}
+
 /** Who joined and who left between two lists, by merging them (numbers as MEP writes them, in byNumber order). */
 export async function compareMembers(before: MemberNumbers, now: MemberNumbers, slices: Slices): Promise<{ joined: string[]; left: string[] }> {
 	const joined: string[] = [];
@@ -112,16 +182,19 @@ export async function compareMembers(before: MemberNumbers, now: MemberNumbers, 
 	// The numbers not in international form (rare): merged in where byNumber puts them.
 	const otherJoined = now.other.filter((msisdn) => !found(before.other, msisdn)).sort(byNumber);
 	const otherLeft = before.other.filter((msisdn) => !found(now.other, msisdn)).sort(byNumber);
-	return { joined: mergeByNumber(joined, otherJoined), left: mergeByNumber(left, otherLeft) };
+	return { joined: await mergeByNumber(joined, otherJoined, slices), left: await mergeByNumber(left, otherLeft, slices) };
 }
 
 /** Two lists in byNumber order as one. */
-function mergeByNumber(a: string[], b: string[]): string[] {
+async function mergeByNumber(a: string[], b: string[], slices: Slices): Promise<string[]> {
 	if (b.length === 0) return a;
 	const merged: string[] = [];
 	let i = 0;
 	let j = 0;
-	while (i < a.length || j < b.length) merged.push(j >= b.length || (i < a.length && byNumber(a[i], b[j]) <= 0) ? a[i++] : b[j++]);
+	while (i < a.length || j < b.length) {
+		merged.push(j >= b.length || (i < a.length && byNumber(a[i], b[j]) <= 0) ? a[i++] : b[j++]);
+		if ((merged.length & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
+	}
 	return merged;
 }
 
@@ -158,7 +231,7 @@ export async function decodeMembers(stored: unknown, slices: Slices): Promise<Me
 	const { numbers: text, other, count } = stored as IDataObject;
 	if (typeof text !== 'string' || typeof count !== 'number' || (other !== undefined && !Array.isArray(other))) return undefined;
 	// Read character by character: each gap is a run of base-36 digits, each number the sum so far.
-	const numbers = new Float64Array(text === '' ? 0 : countOf(text, COMMA) + 1);
+	const numbers = new Float64Array(text === '' ? 0 : (await commasIn(text, slices)) + 1);
 	let n = 0;
 	let value = 0;
 	let gap = 0;
@@ -177,16 +250,20 @@ export async function decodeMembers(stored: unknown, slices: Slices): Promise<Me
 			gap = gap * 36 + digit;
 			digits += 1;
 		}
-		if ((at & (STEPS_PER_LOOK * 16 - 1)) === 0) await slices.turn();
+		if ((at & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
 	}
 	const others = [...new Set(((other as unknown[] | undefined) ?? []).map(String))].sort();
 	if (others.some((msisdn) => INTERNATIONAL.test(msisdn) && holds({ numbers, other: [] }, msisdn))) return undefined;
 	return numbers.length + others.length === count ? { numbers, other: others } : undefined;
 }
 
-function countOf(text: string, code: number): number {
+/** How many commas a stored list has: a million, counted in slices (in one go it held the loop for up to 280 ms in a test run). */
+async function commasIn(text: string, slices: Slices): Promise<number> {
 	let found = 0;
-	for (let at = text.indexOf(String.fromCharCode(code)); at !== -1; at = text.indexOf(String.fromCharCode(code), at + 1)) found += 1;
+	for (let at = text.indexOf(','); at !== -1; at = text.indexOf(',', at + 1)) {
+		found += 1;
+		if ((found & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
+	}
 	return found;
 }
 

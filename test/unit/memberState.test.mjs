@@ -100,3 +100,22 @@ test('sorting objects in slices: the order Array.prototype.sort gives, stable, a
 		expect(await sortSliced(items, compare, new Slices())).toEqual([...items].sort(compare));
 	}
 });
+
+test('members oldest first: the order comparing them gives, whether MEP-formatted start dates and international numbers let plain numbers be sorted or not', async () => {
+	const { sortOldestFirst, oldestFirst } = loadSource('nodes/OpenMarketMepTrigger/memberState.ts');
+	const mepDate = fc.constantFrom('2025-06-15 12:00:00', '2025-06-15 12:00:01', '2024-12-31 23:59:59', '2026-01-01 00:00:00');
+	const international = fc.bigInt({ min: 1n, max: 999_999_999_999_999n }).map(String);
+	const asMepLists = fc.uniqueArray(fc.record({ msisdn: international, startDate: mepDate }), { selector: (m) => m.msisdn, maxLength: 200 });
+	const anyList = fc.uniqueArray(fc.record({ msisdn, startDate: fc.option(fc.oneof(mepDate, fc.constantFrom('', '2025-06-15', '2025-06-15T12:00:00Z')), { nil: undefined }) }), { selector: (m) => m.msisdn, maxLength: 200 });
+	await fc.assert(
+		fc.asyncProperty(fc.oneof(asMepLists, anyList), async (members) => {
+			expect(await sortOldestFirst(members, new Slices())).toEqual([...members].sort(oldestFirst));
+		}),
+		{ numRuns: 300 },
+	);
+	// Across the sizes where sorting in slices runs and merges.
+	const random = prng(9);
+	const dates = ['2025-06-15 12:00:00', '2025-06-15 12:00:01', '2019-01-01 00:00:00'];
+	const many = [...new Set(Array.from({ length: 40_000 }, () => String(1_000_000 + Math.floor(random() * 1e14))))].map((number) => ({ msisdn: number, startDate: dates[Math.floor(random() * dates.length)] }));
+	expect(await sortOldestFirst(many, new Slices())).toEqual([...many].sort(oldestFirst));
+});

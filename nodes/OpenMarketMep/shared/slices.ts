@@ -61,10 +61,10 @@ export async function sortNumbers(values: Float64Array, slices: Slices): Promise
 /** Sorts a copy of `items` by `compare` (stable), in slices: runs sorted natively, then merged. */
 export async function sortSliced<T>(items: T[], compare: (a: T, b: T) => number, slices: Slices): Promise<T[]> {
 	const run = 4096;
-	let from = items.slice();
-	for (let start = 0; start < from.length; start += run) {
-		const sorted = from.slice(start, start + run).sort(compare);
-		for (let i = 0; i < sorted.length; i++) from[start + i] = sorted[i];
+	// Copied run by run: copying a million at once held the event loop for 10 ms.
+	let from: T[] = [];
+	for (let start = 0; start < items.length; start += run) {
+		for (const item of items.slice(start, start + run).sort(compare)) from.push(item);
 		await slices.turn();
 	}
 	let to = new Array<T>(from.length);
