@@ -457,7 +457,7 @@ describe('when MEP misbehaves, every promise of the pace holds', () => {
 	}, 180_000);
 
 	test('guard: a bulk Add User beside a long streamed Get Users of the same account keeps at least 90% of its rate alone', async () => {
-		const BULK = 1500;
+		const BULK = 1000;
 		const VIEW_MEMBERS = 20_000;
 		const logFrom = n8nLog.length;
 		await fetch(`${mep.emulator.adminUrl}/members`, {
@@ -471,31 +471,37 @@ describe('when MEP misbehaves, every promise of the pace holds', () => {
 			const times = requestLog().filter((r) => r.path === ADD && r.status === 200 && r.msisdn.startsWith(`4477${block}`)).map((r) => r.t);
 			return (times.length - 1) / ((Math.max(...times) - Math.min(...times)) / 1000);
 		};
-		const rounds = { alone: [], beside: [] };
+		const ratios = [];
+		const rounds = [];
 		const results = [];
-		// Interleaved: alone, beside, alone, beside.
-		for (const [round, block] of [['alone', 94], ['beside', 95], ['alone', 96], ['beside', 97]]) {
-			const bulk = timedRun({ parameters: addUser(), items: itemsOf(numbers(block, BULK)), credentials: mep.credentials(), name: `Bulk ${block}` });
-			const reading = round === 'beside' ? timedRun({ parameters: { resource: 'subscription', operation: 'getUsers', subscription: { __rl: true, mode: 'id', value: ALERTS } }, credentials: mep.credentials(), name: 'Get Users' }) : undefined;
-			const [bulkRun, readRun] = await Promise.all([bulk, reading]);
-			results.push(bulkRun);
-			if (readRun) {
-				results.push({ ...readRun, items: [] });
-				expect(readRun.error).toBeUndefined();
-				expect(readRun.items.length).toBe(VIEW_MEMBERS + 2);
-				// The read outlasted the bulk run: it was beside it all along.
-				expect(readRun.ended).toBeGreaterThanOrEqual(bulkRun.ended - 200);
+		// Three pairs, each a run alone then one beside the read: a pair shares the machine's mood,
+		// and the median of the pairs' ratios is the figure (rates alone varied 38% between rounds on CI).
+		for (const [alone, beside] of [[94, 95], [96, 97], [98, 99]]) {
+			const pair = {};
+			for (const block of [alone, beside]) {
+				const bulk = timedRun({ parameters: addUser(), items: itemsOf(numbers(block, BULK)), credentials: mep.credentials(), name: `Bulk ${block}` });
+				const reading = block === beside ? timedRun({ parameters: { resource: 'subscription', operation: 'getUsers', subscription: { __rl: true, mode: 'id', value: ALERTS } }, credentials: mep.credentials(), name: 'Get Users' }) : undefined;
+				const [bulkRun, readRun] = await Promise.all([bulk, reading]);
+				results.push(bulkRun);
+				if (readRun) {
+					results.push({ ...readRun, items: [] });
+					expect(readRun.error).toBeUndefined();
+					expect(readRun.items.length).toBe(VIEW_MEMBERS + 2);
+					// The read outlasted the bulk run: it was beside it all along.
+					expect(readRun.ended).toBeGreaterThanOrEqual(bulkRun.ended - 200);
+				}
+				pair[block === alone ? 'alone' : 'beside'] = Math.round(rateOf(block));
 			}
-			rounds[round].push(rateOf(block));
+			rounds.push(pair);
+			ratios.push(pair.beside / pair.alone);
 		}
-		const alone = Math.max(...rounds.alone);
-		const beside = Math.max(...rounds.beside);
-		console.log(`bulk Add User alone ${rounds.alone.map(Math.round).join(', ')}/s, beside a streamed Get Users ${rounds.beside.map(Math.round).join(', ')}/s (${Math.round((beside / alone) * 100)}%)`);
+		const ratio = median(ratios);
+		console.log(`bulk Add User alone and beside a streamed Get Users, per pair: ${rounds.map((p) => `${p.alone} and ${p.beside}/s`).join('; ')} (median ${Math.round(ratio * 100)}%)`);
 		expectTargets([
 			['bulk runs failed', results.map(errorOf).filter(Boolean), results.every((r) => !r.error)],
-			['beside the read, the best rate as a share of the best alone (at least 90%)', { alone: Math.round(alone), beside: Math.round(beside) }, beside >= alone * 0.9],
+			['beside the read, the rate as a share of alone (median of three pairs, at least 90%)', { rounds, ratios: ratios.map((r) => Number(r.toFixed(2))) }, ratio >= 0.9],
 			['pieces of the list MEP sent slowly (at least 2,000)', mep.emulator.stats().bodyPieces, mep.emulator.stats().bodyPieces >= 2000],
 			passwordTarget(results, logFrom),
 		]);
-	}, 120_000);
+	}, 180_000);
 });
