@@ -1,7 +1,7 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
-import { monotonicNow } from './clock';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { RunPaces } from './accountPaces';
+import { monotonicNow } from './clock';
 import { fieldError, paceWaitError, requestError } from './errors';
 import type { FailureContext } from './errors';
 import type { ItemFields, MepOperation, MepRequest } from './operation';
@@ -125,12 +125,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 				const waitFrom = monotonicNow();
 				const deadline = waitFrom + settings.timeout;
 				const pace = run.paces.for(connection.paceKey(operation, request));
-				let permit = await pace.acquire({ deadline });
-				// A turn that came as the Timeout ran out (the same moment) is no time to send in.
-				if (permit && monotonicNow() >= deadline) {
-					permit.release('unsent');
-					permit = undefined;
-				}
+				const permit = await pace.acquire({ deadline });
 				sendingFrom ??= monotonicNow();
 				if (!sending()) {
 					permit?.release('unsent');
