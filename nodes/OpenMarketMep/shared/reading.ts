@@ -1,5 +1,5 @@
 import { sleep } from 'n8n-workflow';
-import { LONGEST_TIMER_MS, monotonicNow } from './clock';
+import { wakeAt } from './clock';
 import type { IDataObject, IN8nHttpFullResponse } from 'n8n-workflow';
 import { isMepRejectionText, mepAnswerError } from './errors';
 import type { FailureContext } from './errors';
@@ -103,16 +103,9 @@ export async function readListAnswer(response: IN8nHttpFullResponse, list: NonNu
 	let finished = false;
 	// The deadline's timer ends with the read (n8n 2.x's sleep takes a signal; 1.x's fires later and finds the read over).
 	const read = new AbortController();
-	const atDeadline = () =>
-		sleep(Math.min(LONGEST_TIMER_MS, Math.max(0, limits.deadline - monotonicNow())), read.signal).then(
-			() => {
-				if (finished) return;
-				if (monotonicNow() < limits.deadline) atDeadline(); // a Timeout longer than one timer
-				else giveUp(Object.assign(new Error(`timeout of ${limits.timeoutMs}ms exceeded while MEP sent its answer`), { code: 'ECONNABORTED' }));
-			},
-			() => undefined, // ended with the read
-		);
-	atDeadline();
+	wakeAt(limits.deadline, read.signal, () => {
+		if (!finished) giveUp(Object.assign(new Error(`timeout of ${limits.timeoutMs}ms exceeded while MEP sent its answer`), { code: 'ECONNABORTED' }));
+	}, sleep);
 	const chunks = body[Symbol.asyncIterator]();
 	const next = async (): Promise<Buffer | undefined> => {
 		const { value, done } = await chunks.next();

@@ -1,14 +1,12 @@
 import { sleep } from 'n8n-workflow';
-import { LONGEST_TIMER_MS, monotonicNow } from '../clock';
+import { monotonicNow, wakeAt } from '../clock';
+import type { Wait } from '../clock';
 import { InFlightLimit } from './inFlightLimit';
 import type { PaceSignal } from './permit';
 import { RunQueue } from './runQueue';
 import type { RunBounds } from './runQueue';
 import { SendRate } from './sendRate';
 import { PACING } from './settings';
-
-/** A wake-up of the pace: n8n-workflow's sleep, ended early by its signal (n8n 1.x's ignores it: see `later`). */
-export type Wait = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 
 /**
@@ -66,23 +64,9 @@ export class AccountPace {
 		return this.runs.size;
 	}
 
-	/**
-	 * Calls `wake` at `at` (the pace's clock) unless `cancel` aborts first, with n8n-workflow's
-	 * sleep: no timer of our own. On n8n 1.x, whose sleep takes no signal, a called-off wake-up
-	 * still fires and must find nothing to do.
-	 */
+	/** Calls `wake` at `at` (the pace's clock) unless `cancel` aborts first (clock.ts wakeAt). */
 	later(at: number, cancel: AbortSignal, wake: () => void): void {
-		const ms = Math.min(LONGEST_TIMER_MS, Math.max(1, Math.ceil(at - this.now())));
-		this.wait(ms, cancel)
-			.then(
-				() => {
-					if (cancel.aborted) return;
-					if (this.now() < at) this.later(at, cancel, wake); // a long wait, or a timer a little early
-					else wake();
-				},
-				() => undefined, // called off
-			)
-			.catch(() => undefined); // a failed wake-up (a trace that threw) must not take n8n down; the next event pumps again
+		wakeAt(at, cancel, wake, this.wait, this.now);
 	}
 
 	/** @internal RunQueue */

@@ -11,7 +11,6 @@
  * - settings.ts: the tunables, in one table.
  */
 export { AccountPace } from './accountPace';
-export type { Wait } from './accountPace';
 export { InFlightLimit } from './inFlightLimit';
 export type { PaceSignal, Permit } from './permit';
 export { RunQueue } from './runQueue';
