@@ -243,19 +243,23 @@ describe('stopping on an error, and other Request Options', () => {
 	});
 
 	test('Batching paces as before, adaptive limit or not: a batch, then the interval, then the next', async () => {
-		const { error } = await runNode({ parameters: addUser({ requestOptions: { batching: { batch: { batchSize: 5, batchInterval: 300 } } } }), items: phones(15), credentials: mep.credentials() });
+		const { error } = await runNode({ parameters: addUser({ requestOptions: { batching: { batch: { batchSize: 5, batchInterval: 300 } } } }), items: phones(20), credentials: mep.credentials() });
 		expect(error).toBeUndefined();
 		const requests = await mep.requests();
-		expect(requests).toHaveLength(15);
+		expect(requests).toHaveLength(20);
 		const between = gaps(requests);
-		// From one batch's first request to the next one's at least the interval (the log's times are
-		// whole ms). Not from a batch's last request: the first batch opens its connections, so its
-		// last request may arrive tens of ms after it was sent (seen once in CI: 245 ms). Within a
-		// batch, no wait of that size.
+		// From one batch's first request to the next one's: the interval (the log's times are whole
+		// ms). A batch is sent, then the interval starts, so a gap is shorter only by how late the
+		// earlier batch reached MEP's log: the first batch opens its connections (seen in CI: its
+		// last request 245 ms late), and a busy event loop delays a batch's arrival, not the timer
+		// (seen in CI: 276 ms). So the median of the three gaps holds the interval; none is far off.
 		const at = (i) => Date.parse(requests[i].at);
-		for (const first of [5, 10]) expect(at(first) - at(first - 5)).toBeGreaterThanOrEqual(300 - 20);
-		expect(between.filter((_, i) => i !== 4 && i !== 9).every((gap) => gap < 150)).toBe(true);
-		expect(members()).toHaveLength(15);
+		const batchGaps = [5, 10, 15].map((first) => at(first) - at(first - 5));
+		const [shortest, median] = [...batchGaps].sort((a, b) => a - b);
+		expect({ batchGaps, medianAtLeast280: median >= 300 - 20, shortestAtLeast200: shortest >= 300 - 100 }).toEqual({ batchGaps, medianAtLeast280: true, shortestAtLeast200: true });
+		// Within a batch, no wait of that size.
+		expect(between.filter((_, i) => i % 5 !== 4).every((gap) => gap < 150)).toBe(true);
+		expect(members()).toHaveLength(20);
 	});
 
 	test('a cancelled execution sends nothing more, Continue On Fail or not: items not yet sent stay unsent', async () => {
