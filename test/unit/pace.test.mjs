@@ -228,7 +228,7 @@ describe('after MEP answers 429', () => {
 	test('the send rate settles just under MEP\'s limit (300 a second): most of it used, few 429s', () => {
 		for (const seed of [1, 2]) {
 			const run = simulate({ latency: 20, n: 5000, server: { kind: 'rate', perSecond: 300 }, seed });
-			expect(run.itemsPerSecond).toBeGreaterThan(300 * 0.85);
+			expect(run.itemsPerSecond).toBeGreaterThan(300 * 0.92);
 			expect(run.rateLimited).toBeLessThan(run.requests * 0.05);
 			expect(run.ended).toBeLessThan(run.peak); // the limit fell too
 		}
@@ -247,6 +247,46 @@ describe('after MEP answers 429', () => {
 		// 429s for requests sent before the cut tell of the old rate: no second cut.
 		rate.answered(1310, 290, 'rateLimited', 1000);
 		expect(rate.rate).toBeCloseTo(300 * PACING.rateBeta, 0);
+	});
+});
+
+describe('the climb back after a 429', () => {
+	/** A SendRate that had 100 requests accepted in the last second, then a 429 with Retry-After 1 s at 1000 ms: paused until 2000. */
+	const cutAt100 = () => {
+		const rate = new SendRate();
+		for (let i = 0; i < 100; i += 1) rate.answered(900 + i * 0.5, 880 + i * 0.5, 'answered');
+		rate.answered(1000, 980, 'rateLimited', 1000);
+		return rate;
+	};
+	const rateAt = (rate, t) => {
+		rate.answered(t, t - 20, 'answered');
+		return rate.rate;
+	};
+
+	test('starts when MEP lets the account send again, not while it is paused', () => {
+		const rate = cutAt100();
+		expect(rate.waitMs(1000)).toBe(1000);
+		// Just after the pause the rate is where the cut put it, 90% of what MEP accepted.
+		expect(rateAt(rate, 2001)).toBeCloseTo(100 * PACING.rateBeta, 0);
+	});
+
+	test('levels off just under MEP\'s limit and stays under it for long', () => {
+		const rate = cutAt100();
+		const plateau = 100 * PACING.ratePlateau;
+		const k = Math.cbrt((plateau - 100 * PACING.rateBeta) / PACING.rateCubicScale) * 1000;
+		expect(rateAt(rate, 2000 + k)).toBeCloseTo(plateau, 1);
+		// Under the limit from the pause's end until well past the level (at 100/s: 11 s).
+		for (let t = 2000; t <= 2000 + 1.7 * k; t += 500) expect(rateAt(rate, t)).toBeLessThan(100);
+	});
+
+	test('a cut at a lower limit than the last probes as slowly as one at the same: MEP came down, and each probe costs a pause', () => {
+		const rate = cutAt100();
+		// 20 s later, MEP accepts only 60 a second.
+		for (let i = 0; i < 60; i += 1) rate.answered(20_900 + i, 20_880 + i, 'answered');
+		rate.answered(21_000, 20_980, 'rateLimited', 1000);
+		expect(rateAt(rate, 22_001)).toBeCloseTo(60 * PACING.rateBeta, 0);
+		// A first cut at 60 would be past 60 in 10 s; this one is not in 16.
+		expect(rateAt(rate, 22_000 + 16_000)).toBeLessThan(60);
 	});
 });
 
@@ -553,13 +593,13 @@ describe('the account pace: retries and a steady limit', () => {
 			rate.answered(t, t - 20, 'rateLimited', 1000);
 		};
 		cut();
-		const firstClimb = climbAt(t, 12) - 100;
+		const firstClimb = climbAt(t, 16) - 100;
 		t += 20_000;
 		cut();
 		t += 20_000;
 		cut();
-		const thirdClimb = climbAt(t, 12) - 100;
-		expect(firstClimb).toBeGreaterThan(0); // past the limit 12 s after the first cut…
-		expect(thirdClimb).toBeLessThan(0); // …still under it 12 s after the third at the same rate
+		const thirdClimb = climbAt(t, 16) - 100;
+		expect(firstClimb).toBeGreaterThan(0); // past the limit 16 s after the first cut…
+		expect(thirdClimb).toBeLessThan(0); // …still under it 16 s after the third at the same rate
 	});
 });

@@ -4,7 +4,8 @@ import type { PaceSignal } from './permit';
 /**
  * The send rate after a 429, in the manner of the AWS SDKs' adaptive retry mode: none until MEP
  * answers 429. Then the rate MEP accepted over the last second is taken as its limit; the node
- * sends at 90% of it and climbs back along a CUBIC curve, passing that limit slowly. A 429 also
+ * sends at 90% of it and, once MEP lets it send again, climbs back along a CUBIC curve that levels
+ * off just under that limit and passes it slowly. A 429 also
  * pauses every request to the account for MEP's Retry-After (the first 0.5 s without one): MEP
  * asked for it, and every request sent before its window ends would be refused.
  */
@@ -14,7 +15,7 @@ export class SendRate {
 
 	private maxRate = 0;
 
-	/** The CUBIC constant now: each cut at about the rate of the one before divides it by 8 (to a 64th), so a steady limit is probed ever more rarely. */
+	/** The CUBIC constant now: each cut at no more than the rate of the one before divides it by 8 (to a 64th), so a steady limit is probed ever more rarely. */
 	private cubicScale: number = PACING.rateCubicScale;
 
 	private lastThrottleAt = 0;
@@ -58,8 +59,8 @@ export class SendRate {
 			this.lastCutAt = now;
 			this.lastThrottleAt = now;
 			const accepted = Math.max(1, this.accepted.reduce((sum, count) => sum + count, 0));
-			// MEP's limit held where it was: every probe past it costs a Retry-After pause, so probe later.
-			const steady = !first && Math.abs(accepted - this.maxRate) <= Math.max(1, this.maxRate * 0.1);
+			// MEP's limit held, or came down: every probe past it costs a Retry-After pause, so probe later.
+			const steady = !first && accepted <= Math.max(this.maxRate + 1, this.maxRate * 1.1);
 			this.cubicScale = steady ? Math.max(PACING.rateCubicScale / 64, this.cubicScale / 8) : PACING.rateCubicScale;
 			this.maxRate = accepted;
 			this.refill(now);
@@ -71,15 +72,19 @@ export class SendRate {
 				this.pauseUntil = Math.max(this.pauseUntil, now + Math.min(pauseMs, PACING.pauseMaxMs));
 				this.tokens = 1;
 				this.filledAt = this.pauseUntil;
+				// The climb back starts when MEP lets the account send again.
+				this.lastThrottleAt = this.pauseUntil;
 			}
 			this.trace?.(`send rate ${Math.round(this.rate)}/s: MEP answered 429 having accepted ${this.maxRate} in the last second${pauseMs > 0 ? `; paused ${this.pauseUntil - now} ms` : ''}`);
 			return;
 		}
 		if (this.rate === undefined) return;
 		this.refill(now);
-		const seconds = (now - this.lastThrottleAt) / 1000;
-		const k = Math.cbrt((this.maxRate * (1 - PACING.rateBeta)) / this.cubicScale);
-		this.rate = Math.max(1, this.cubicScale * (seconds - k) ** 3 + this.maxRate);
+		const seconds = Math.max(0, now - this.lastThrottleAt) / 1000;
+		// The curve levels off a little under MEP's limit, where its busiest seconds still fit.
+		const plateau = this.maxRate * PACING.ratePlateau;
+		const k = Math.cbrt((plateau - this.maxRate * PACING.rateBeta) / this.cubicScale);
+		this.rate = Math.max(1, this.cubicScale * (seconds - k) ** 3 + plateau);
 	}
 
 	private refill(now: number): void {

@@ -35,13 +35,16 @@ export const PACING = {
 	/** A 429 brings the limit down to what the send rate needs (rate × round trip) times this. */
 	rateHeadroom: 2,
 	/**
-	 * After a 429: the share of MEP's accepted rate to send at, and the CUBIC constant of the climb
-	 * back. A quarter of the AWS SDKs' 0.4: every 429 pauses the whole account for Retry-After,
-	 * so passing MEP's limit costs more, and the climb lingers near it longer (at 300/s, 6.7 s back
-	 * to it instead of 4.2 s; in the simulations, 88% of MEP's rate instead of 83%).
+	 * After a 429: the share of MEP's accepted rate to send at, the CUBIC constant of the climb
+	 * back from when MEP lets the account send again, and the share of MEP's rate where the climb
+	 * levels off. A sixteenth of the AWS SDKs' 0.4, leveling off 3% under the limit: every 429
+	 * pauses the whole account for Retry-After, so a probe past MEP's limit costs a second of
+	 * sending, and a job of tens of seconds can afford one (at 300/s, 9.4 s to level off; in the
+	 * simulations of a per-second limiter, 94% of MEP's rate instead of 89%).
 	 */
 	rateBeta: 0.9,
-	rateCubicScale: 0.1,
+	rateCubicScale: 0.025,
+	ratePlateau: 0.97,
 	/** The token bucket holds at most this long a burst. */
 	rateBurstMs: 100,
 	/** A 429 pauses every request to the account for MEP's Retry-After (once per round trip); the first without one pauses as long as an item's first wait after a 429… */
