@@ -62,6 +62,12 @@ describe('normaliseMsisdn: what people paste becomes MEP international digits', 
 		expect(thrown.fix.length).toBeGreaterThan(10);
 	});
 
+	test('a number that is only zeros after its country code is refused, however reached (Australia\'s carrier code 1832, then zeros, once normalised to 61000000, then to 6100000)', () => {
+		for (const [input, country, check] of [['1832000000', 'AU', 'possible'], ['61000000', '', 'possible'], ['+61 0000 0000', 'AU', 'none'], ['+44 000 000', '', 'none']]) {
+			expect(() => normaliseMsisdn(input, country, check)).toThrow(/is not a phone number: after its country code \(\+(61|44)\) it has only zeros/);
+		}
+	});
+
 	test('a normalised number is normalised again to itself (as MEP digits, or with "+" under a default country)', () => {
 		for (const input of ['+44 7700 900765', '(251) 555-0145', '0044 7700 900765', '1 251 555 0145']) {
 			const once = normaliseMsisdn(input, '1');

@@ -119,6 +119,10 @@ export function parseMsisdn(input: unknown, defaultCountry?: DefaultCountry, che
 		checkMepLength(text, number);
 		return { msisdn: number, country: null };
 	}
+	// "1832000000" under AU: a carrier code, then nothing but zeros (no number of any country).
+	if (/^0*$/.test(number.nationalNumber)) {
+		throw new MsisdnError(`"${text}" is not a phone number: after its country code (+${number.countryCallingCode}) it has only zeros`, `Check the digits, and write it in ${INTERNATIONAL_FORMAT}.`);
+	}
 	const msisdn = number.number.slice(1);
 	const country = countryOf(number, defaultCountry);
 	judge(text, number, msisdn, country, check);
