@@ -279,6 +279,22 @@ describe('the climb back after a 429', () => {
 		for (let t = 2000; t <= 2000 + 1.7 * k; t += 500) expect(rateAt(rate, t)).toBeLessThan(100);
 	});
 
+	test('does not climb while the account sends nothing: the next run starts where the last one left off, not far past MEP\'s limit', () => {
+		const rate = cutAt100();
+		// Sending until the rate has leveled off, 10 s after the pause…
+		for (let t = 2000; t <= 12_000; t += 10) {
+			rate.take(t);
+			rate.answered(t + 5, t, 'answered');
+		}
+		const leveled = rate.rate;
+		expect(leveled).toBeGreaterThan(96);
+		expect(leveled).toBeLessThan(100);
+		// …then nothing for ten minutes: the next request goes at the same rate, and so do its answers.
+		rate.take(612_000);
+		expect(rate.rate).toBeCloseTo(leveled, 1);
+		expect(rateAt(rate, 612_005)).toBeCloseTo(leveled, 1);
+	});
+
 	test('a cut at a lower limit than the last probes as slowly as one at the same: MEP came down, and each probe costs a pause', () => {
 		const rate = cutAt100();
 		// 20 s later, MEP accepts only 60 a second.

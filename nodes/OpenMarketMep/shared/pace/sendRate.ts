@@ -20,6 +20,8 @@ export class SendRate {
 
 	private lastThrottleAt = 0;
 
+	private lastSentAt = Number.NEGATIVE_INFINITY;
+
 	private lastCutAt = Number.NEGATIVE_INFINITY;
 
 	private pauseUntil = 0;
@@ -45,7 +47,16 @@ export class SendRate {
 
 	/** A request goes now. */
 	take(now: number): void {
+		// Since the last request or the end of MEP's pause, whichever came later.
+		const idleMs = now - Math.max(this.lastSentAt, this.lastThrottleAt);
+		this.lastSentAt = now;
 		if (this.rate === undefined) return;
+		// A second or more without a request probed nothing: the climb resumes where it stopped,
+		// so the next run on the account starts near MEP's limit, not far past it.
+		if (idleMs > PACING.rateIdleMs) {
+			this.lastThrottleAt += idleMs;
+			this.climb(now);
+		}
 		this.refill(now);
 		this.tokens -= 1;
 	}
@@ -80,6 +91,11 @@ export class SendRate {
 		}
 		if (this.rate === undefined) return;
 		this.refill(now);
+		this.climb(now);
+	}
+
+	/** The rate along the climb back, `now`. */
+	private climb(now: number): void {
 		const seconds = Math.max(0, now - this.lastThrottleAt) / 1000;
 		// The curve levels off a little under MEP's limit, where its busiest seconds still fit.
 		const plateau = this.maxRate * PACING.ratePlateau;

@@ -45,6 +45,8 @@ export const PACING = {
 	rateBeta: 0.9,
 	rateCubicScale: 0.025,
 	ratePlateau: 0.97,
+	/** A gap between requests longer than this is idle time, which the climb back does not count. */
+	rateIdleMs: 1000,
 	/** The token bucket holds at most this long a burst. */
 	rateBurstMs: 100,
 	/** A 429 pauses every request to the account for MEP's Retry-After (once per round trip); the first without one pauses as long as an item's first wait after a 429… */
