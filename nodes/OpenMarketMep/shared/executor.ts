@@ -98,7 +98,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		// Given up unfinished because the run stopped: another item's error is the run's, or it was cancelled.
 		if (sent.abandoned) return;
 		if (!sent.answer) {
-			call.outcome = { failed: sent.noAnswer === 'lost' ? 'unknown' : 'refused' };
+			call.outcome = { failed: sent.noAnswer === 'lost' || sent.noAnswer === 'cancelled' ? 'unknown' : 'refused' };
 			failSlot(call.slot, call.itemIndex, requestError(failure, sent.error, sent.tries, sent.noAnswer));
 			return;
 		}
