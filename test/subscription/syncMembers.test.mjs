@@ -137,15 +137,30 @@ describe('Keep Opt-Outs Out: a number that left on its own is never added back',
 		});
 	});
 
-	test('a number that joins again on its own is no longer held back; Keep Opt-Outs Out off adds regardless', async () => {
+	test('a number that joins again on its own is no longer held back', async () => {
 		const flow = workflow();
-		await flow.run({ parameters: sync(), items: list(['447700900201', '447700900202']) });
+		const both = list(['447700900201', '447700900202']);
+		await flow.run({ parameters: sync(), items: both });
 		mep.emulator.textStop({ msisdn: '447700900201' });
-		await flow.run({ parameters: sync(), items: list(['447700900201', '447700900202']) });
+		expect((await flow.run({ parameters: sync(), items: both })).items.map((item) => item.json.action)).toEqual(['skipped']);
+		// It texts the keyword again: a member by its own choice.
+		mep.emulator.changeMembers({ subscription: SUBSCRIPTION, add: ['447700900201'] });
+		await flow.run({ parameters: sync({ mode: 'mirror', maxRemovalShare: 50 }), items: list(['447700900202']) });
 		expect(members()).toEqual(['447700900202']);
+		// This node removed it, so that was no opt-out: wanted again, it is added.
+		const again = await flow.run({ parameters: sync(), items: both });
+		expect(again.items.map((item) => [item.json.msisdn, item.json.action])).toEqual([['447700900201', 'added']]);
+		expect(members()).toEqual(['447700900201', '447700900202']);
+	});
+
+	test('Keep Opt-Outs Out off adds regardless', async () => {
+		const flow = workflow();
+		const both = list(['447700900201', '447700900202']);
+		await flow.run({ parameters: sync(), items: both });
+		mep.emulator.textStop({ msisdn: '447700900201' });
 		// Off: the user takes responsibility for the list.
-		const off = await flow.run({ parameters: sync({ keepOptOutsOut: false }), items: list(['447700900201', '447700900202']) });
-		expect(off.items.map((item) => item.json.action)).toEqual(['added']);
+		const off = await flow.run({ parameters: sync({ keepOptOutsOut: false }), items: both });
+		expect(off.items.map((item) => [item.json.msisdn, item.json.action])).toEqual([['447700900201', 'added']]);
 		expect(members()).toEqual(['447700900201', '447700900202']);
 	});
 
