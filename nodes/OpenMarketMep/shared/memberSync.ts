@@ -61,7 +61,6 @@ const EMPTY: MemberNumbers = { numbers: new Float64Array(0), other: [] };
 const syncing = new Map<string, { tail: Promise<void>; holders: number; latest?: StoredMemory }>();
 
 interface Turn {
-	waited: boolean;
 	/** What the previous sync of this subscription in this process remembered, if it ended while this one waited. */
 	latest?: StoredMemory;
 	done(memory?: StoredMemory): void;
@@ -78,8 +77,8 @@ async function takeTurn(key: string, whenStopped: Promise<void>): Promise<Turn> 
 	let release!: () => void;
 	held.tail = new Promise<void>((resolve) => (release = resolve));
 	held.holders += 1;
-	let waited = false;
-	await Promise.race([previous.then(() => undefined), whenStopped.then(() => (waited = true))]);
+	// A cancelled sync stops waiting (and then sends nothing).
+	await Promise.race([previous, whenStopped]);
 	let over = false;
 	const done = (memory?: StoredMemory) => {
 		if (over) return;
@@ -90,7 +89,7 @@ async function takeTurn(key: string, whenStopped: Promise<void>): Promise<Turn> 
 		// A sync stopped while it waited still lets the next go only after the one before it.
 		void previous.then(release);
 	};
-	return { waited: waited || held.holders > 1, latest: held.latest, done };
+	return { latest: held.latest, done };
 }
 
 /** a − b ('aOnly'), a ∩ b ('both') or a ∪ b ('either') of two sorted lists, by merging. */
