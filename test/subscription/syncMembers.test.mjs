@@ -1,8 +1,10 @@
 // Subscription › Sync Members: the input items are the wanted list; the node reads the members,
 // adds the missing, in mirror mode removes the rest within Removal Guard, and never re-adds a
 // number that left on its own since its last production sync.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DEMO, useEmulator } from '../helpers/emulator.mjs';
-import { runNode, serialiseRun } from '../helpers/n8n.mjs';
+import { root, runNode, serialiseRun } from '../helpers/n8n.mjs';
 
 const mep = useEmulator();
 const SUBSCRIPTION = 'B2C3D4E5F6A1'; // "Weekly Deals", empty in the demo seed
@@ -351,4 +353,21 @@ test('the MEP password appears nowhere: output, errors, logs', async () => {
 	expect(result.errorItems.length).toBeGreaterThan(0);
 	const everything = serialiseRun(result) + JSON.stringify(result.logs);
 	for (const form of [DEMO.password, encodeURIComponent(DEMO.password)]) expect(everything).not.toContain(form);
+});
+
+test('examples/nightly-sync-vip-segment.json: its Sync Members node syncs its Code node\'s list', async () => {
+	const example = JSON.parse(readFileSync(path.join(root, 'examples/nightly-sync-vip-segment.json'), 'utf8'));
+	const node = (type) => example.nodes.find((n) => n.type === type);
+	// The Code node's JavaScript, run as n8n's Code node runs it (its return value: the items).
+	const items = new Function(node('n8n-nodes-base.code').parameters.jsCode)();
+	const sync = node('n8n-nodes-openmarket-mep.openMarketMep');
+	expect(sync.parameters.subscription.value).toBe(SUBSCRIPTION);
+	const flow = workflow();
+	const first = await flow.run({ parameters: sync.parameters, items, name: sync.name });
+	expect(first.error).toBeUndefined();
+	expect(members()).toEqual(['12515550145', '447700900412', '447700900765']);
+	mep.emulator.textStop({ msisdn: '447700900412' });
+	const second = await flow.run({ parameters: sync.parameters, items, name: sync.name });
+	expect(second.items.map((item) => [item.json.msisdn, item.json.action, item.json.reason])).toEqual([['447700900412', 'skipped', 'opted out']]);
+	expect(members()).toEqual(['12515550145', '447700900765']);
 });
