@@ -149,10 +149,11 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		}
 	};
 
-	let planned: { calls: Call[]; log?: { log: string; fields: IDataObject } } | undefined;
+	// A per-run operation's calls and its part of the log line, as far as it got.
+	const planned: Planned | undefined = operation.perRun ? { calls: [] } : undefined;
 	try {
-		if (operation.perRun) {
-			planned = await runPlanned(operation.perRun);
+		if (operation.perRun && planned) {
+			await runPlanned(operation.perRun, planned);
 		} else {
 			// Items are read in chunks and each chunk sent before the next is read: without Continue On
 			// Fail a chunk is a batch (no batching: the whole run), so every item of it is checked before
@@ -205,7 +206,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 	 * list), then its plan (which may read from MEP), then the planned calls sent as items are, and
 	 * the plan told how each ended, also when the run stopped or failed.
 	 */
-	async function runPlanned(perRun: NonNullable<MepOperation['perRun']>): Promise<{ calls: Call[]; log?: { log: string; fields: IDataObject } }> {
+	async function runPlanned(perRun: NonNullable<MepOperation['perRun']>, result: Planned): Promise<void> {
 		const wanted: Array<{ itemIndex: number; request: MepRequest }> = [];
 		for (let itemIndex = 0; itemIndex < items.length && sending(); itemIndex++) {
 			try {
@@ -214,8 +215,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 				failItem(itemIndex, asItemError(node, itemIndex, error));
 			}
 		}
-		const result: { calls: Call[]; log?: { log: string; fields: IDataObject } } = { calls: [] };
-		if (!sending()) return result;
+		if (!sending()) return;
 		const tools: RunTools = {
 			fields: itemFields(0, timezone, read, node),
 			items: items.length,
@@ -243,7 +243,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 			} else {
 				runFailure = { json: { error: failure.message }, error: failure as NodeOperationError, ...paired(items.length > 0 ? 0 : undefined) };
 			}
-			return result;
+			return;
 		}
 		const changes = plan.changes.map((change, index): Call | { slot: number; json: IDataObject; itemIndex?: number } => {
 			const slot = change.itemIndex ?? items.length + index;
@@ -266,7 +266,6 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 				output.unshift(finished.items.map((json) => ({ json })));
 			}
 		}
-		return result;
 	}
 
 	/** The per-run operation's own list read, as the trigger reads a member list: the account's turn, then the call and its retries. */
@@ -286,6 +285,12 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 		if (!sent.answer) throw requestError(failure, sent.error, sent.tries, sent.noAnswer);
 		outputOf(operation, sent.answer, request, failure, sent.tries);
 	}
+}
+
+/** What a per-run operation planned: its calls, and its part of the run's log line once it finished. */
+interface Planned {
+	calls: Call[];
+	log?: { log: string; fields: IDataObject };
 }
 
 /** One MEP call of a run: an item's own, or one a per-run operation planned. */

@@ -123,7 +123,8 @@ export interface RunTools {
 
 /**
  * One change a per-run operation plans: an MEP call (another operation's declaration and its
- * request) or, without one, an output item only (a number skipped, a Dry Run).
+ * request) or, without one, an output item only (a number skipped, a Dry Run). At most one change
+ * per input item: its output takes that item's place.
  */
 export interface PlannedChange {
 	/** The input item it answers for (output and error paired to it); none for a change no item asked for (a member removed). */
