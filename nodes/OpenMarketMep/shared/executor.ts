@@ -207,6 +207,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 	 * the plan told how each ended, also when the run stopped or failed.
 	 */
 	async function runPlanned(perRun: NonNullable<MepOperation['perRun']>, result: Planned): Promise<void> {
+		const slices = new Slices();
 		const wanted: Array<{ itemIndex: number; request: MepRequest }> = [];
 		for (let itemIndex = 0; itemIndex < items.length && sending(); itemIndex++) {
 			try {
@@ -214,6 +215,8 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 			} catch (error) {
 				failItem(itemIndex, asItemError(node, itemIndex, error));
 			}
+			// A million items take minutes of expressions and number checks: n8n keeps its turns meanwhile.
+			await slices.turn();
 		}
 		if (!sending()) return;
 		const tools: RunTools = {
@@ -227,7 +230,7 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 				return !sending();
 			},
 			whenStopped: run.stop.stopped,
-			slices: new Slices(),
+			slices,
 			warn: (message) => context.logger.warn(`OpenMarket MEP "${node.name}": ${message}`, { nodeName: node.name }),
 			fail: (problem, fix) => new NodeOperationError(node, problem, { description: fix }),
 		};

@@ -175,12 +175,15 @@ export async function planSync(tools: RunTools, wanted: Array<{ itemIndex: numbe
 	try {
 		if (tools.stopped) throw tools.fail('The execution was stopped before Sync Members read the members; nothing was changed', 'Nothing was sent.');
 		// The wanted list as sorted numbers, each once.
+		const wantFrom = monotonicNow();
 		const wantedNumbers = new NumberCollector();
 		for (const [at, { request: itemRequest }] of wanted.entries()) {
 			wantedNumbers.add(itemRequest.qs.msisdn);
 			if ((at & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
 		}
 		const want = await wantedNumbers.members(slices);
+		let compareMs = monotonicNow() - wantFrom;
+		const readFrom = monotonicNow();
 
 		// The members now, read as they arrive (a retry reads them again from the start).
 		let current = new NumberCollector();
@@ -194,6 +197,8 @@ export async function planSync(tools: RunTools, wanted: Array<{ itemIndex: numbe
 			};
 		});
 		const members = await current.members(slices);
+		const readMs = monotonicNow() - readFrom;
+		const compareFrom = monotonicNow();
 
 		// The memory: this node's static data, or what a sync of this subscription that ended while this one waited left.
 		const stored = storedIn(tools.staticData)[subscription] as StoredMemory | undefined;
@@ -252,11 +257,13 @@ export async function planSync(tools: RunTools, wanted: Array<{ itemIndex: numbe
 			if ((changes.length & 255) === 0) await slices.turn();
 		}
 
+		compareMs += monotonicNow() - compareFrom;
+		const timings = { readMs, compareMs, plannedAt: monotonicNow() };
 		handedOver = true;
 		return {
 			changes,
 			// Ends this sync's turn, also when it fails.
-			finish: async (outcomes) => await finishSync({ tools, settings, subscription, changes, outcomes, members, optedOut, wantedCount: sizeOf(want), blockedCount: sizeOf(blocked), startedAt, turn, remembered: memory !== undefined, calls }),
+			finish: async (outcomes) => await finishSync({ tools, settings, subscription, changes, outcomes, members, optedOut, wantedCount: sizeOf(want), blockedCount: sizeOf(blocked), startedAt, timings, turn, remembered: memory !== undefined, calls }),
 		};
 	} finally {
 		if (!handedOver) turn.done();
@@ -324,6 +331,8 @@ interface Finishing {
 	wantedCount: number;
 	blockedCount: number;
 	startedAt: number;
+	/** The member list's read, the comparison (the lists sorted, merged, the changes made), and when sending began. */
+	timings: { readMs: number; compareMs: number; plannedAt: number };
 	turn: Turn;
 	remembered: boolean;
 	calls: SyncCalls;
@@ -340,6 +349,7 @@ async function finishSync(f: Finishing): Promise<{ log: string; fields: IDataObj
 }
 
 async function summedUp(f: Finishing, remember: (memory: StoredMemory) => void): Promise<{ log: string; fields: IDataObject; items?: IDataObject[] }> {
+	const sentAt = monotonicNow();
 	const { tools, settings, subscription, changes, outcomes, calls } = f;
 	const { slices } = tools;
 	// What MEP holds now as far as this sync knows, and what it may hold (an outcome MEP never told).
@@ -398,7 +408,9 @@ async function summedUp(f: Finishing, remember: (memory: StoredMemory) => void):
 		tools.staticData[STATIC_KEY] = { format: MEMORY_FORMAT, subscriptions: { ...others, [subscription]: stored } };
 		memory = f.remembered ? 'saved' : 'saved (first sync: it could not tell who left before it)';
 	}
-	const seconds = Math.round(monotonicNow() - f.startedAt) / 1000;
+	const endedAt = monotonicNow();
+	const seconds = Math.round(endedAt - f.startedAt) / 1000;
+	const inSeconds = (ms: number) => Math.round(ms) / 1000;
 	const before = sizeOf(f.members);
 	const planned = (action: string) => changes.filter((change) => change.json?.action === action).length;
 	const summary = {
@@ -429,6 +441,9 @@ async function summedUp(f: Finishing, remember: (memory: StoredMemory) => void):
 		syncFailed: summary.failed,
 		syncOutcomeUnknown: unknown,
 		syncSeconds: seconds,
+		syncReadSeconds: inSeconds(f.timings.readMs),
+		syncCompareSeconds: inSeconds(f.timings.compareMs),
+		syncSendSeconds: inSeconds(sentAt - f.timings.plannedAt),
 		syncDryRun: settings.dryRun,
 		syncMemory: memory,
 	};
