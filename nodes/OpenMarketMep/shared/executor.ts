@@ -248,15 +248,22 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 			}
 			return;
 		}
-		const changes = plan.changes.map((change, index): Call | { slot: number; json: IDataObject; itemIndex?: number } => {
+		// Each change's place in the output, in slices (a million changes are a second of work).
+		const byChange: Array<Call | undefined> = [];
+		for (const [index, change] of plan.changes.entries()) {
 			const slot = change.itemIndex ?? items.length + index;
-			if (!change.call) return { slot, json: change.json ?? {}, itemIndex: change.itemIndex };
-			const { operation: callOperation, request, output: map, subject } = change.call;
-			return { operation: callOperation, request, itemIndex: change.itemIndex, slot, map, subject };
-		});
-		for (const change of changes) if ('json' in change) output[change.slot] = [{ json: change.json, ...paired(change.itemIndex) }];
-		result.calls = changes.filter((change): change is Call => 'operation' in change);
-		const outcomes = (): CallOutcome[] => changes.map((change) => ('operation' in change ? change.outcome : undefined));
+			if (change.call) {
+				const { operation: callOperation, request, output: map, subject } = change.call;
+				const call: Call = { operation: callOperation, request, itemIndex: change.itemIndex, slot, map, subject };
+				byChange.push(call);
+				result.calls.push(call);
+			} else {
+				byChange.push(undefined);
+				output[slot] = [{ json: change.json ?? {}, ...paired(change.itemIndex) }];
+			}
+			await slices.turn();
+		}
+		const outcomes = (): CallOutcome[] => byChange.map((call) => call?.outcome);
 		try {
 			await startAll(result.calls);
 			await Promise.all(inFlight);
@@ -265,8 +272,10 @@ export async function executeOperation(context: IExecuteFunctions, operations: M
 			result.log = { log: finished.log, fields: finished.fields };
 			if (finished.items) {
 				// One item (a summary) instead of one per change; the failed ones stay, as error items.
-				for (let slot = 0; slot < output.length; slot++) if (output[slot] && !output[slot][0]?.error) delete output[slot];
-				output.unshift(finished.items.map((json) => ({ json })));
+				const failed = output.filter((slot) => slot[0]?.error);
+				output.length = 0;
+				output.push(finished.items.map((json) => ({ json })));
+				for (const slot of failed) output.push(slot);
 			}
 		}
 	}

@@ -362,6 +362,7 @@ async function summedUp(f: Finishing, remember: (memory: StoredMemory) => void):
 	let unknown = 0;
 	let skipped = f.blockedCount;
 	for (const [index, change] of changes.entries()) {
+		if ((index & 255) === 0) await slices.turn();
 		const outcome = outcomes[index];
 		if (!change.call || !outcome) continue;
 		const msisdn = change.call.request.qs.msisdn;
@@ -386,7 +387,6 @@ async function summedUp(f: Finishing, remember: (memory: StoredMemory) => void):
 				(isAdd ? added : removed).add(msisdn);
 			}
 		}
-		if ((index & 255) === 0) await slices.turn();
 	}
 	const addedList = await added.members(slices);
 	const removedList = await removed.members(slices);
