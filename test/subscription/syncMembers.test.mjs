@@ -178,6 +178,22 @@ describe('Keep Opt-Outs Out: a number that left on its own is never added back',
 		expect(members()).toEqual(['447700900302', '447700900303']);
 	});
 
+	test('a failed production sync still remembers (n8n saves a failed execution\'s static data): a STOP after it is kept out', async () => {
+		seed(['447700900501', '447700900502']);
+		const flow = workflow();
+		mep.emulator.setFaults({ rules: [{ route: '/subscriptionapi/adduser', fault: 'echoRequest' }] });
+		const failed = await flow.run({ parameters: sync(), items: list(['447700900501', '447700900503']) });
+		expect(failed.error.message).toMatch(/^MEP rejected the request/);
+		expect(failed.savedStaticData).toBeDefined();
+		mep.emulator.clearFaults();
+		mep.emulator.textStop({ msisdn: '447700900502' });
+		const next = await flow.run({ parameters: sync(), items: list(['447700900501', '447700900502', '447700900503']) });
+		expect(next.items.map((item) => [item.json.msisdn, item.json.action])).toEqual([
+			['447700900502', 'skipped'],
+			['447700900503', 'added'],
+		]);
+	});
+
 	test('a removal this node made is not an opt-out: the number is added when it is wanted again', async () => {
 		const flow = workflow();
 		await flow.run({ parameters: sync(), items: list(['447700900401', '447700900402']) });
