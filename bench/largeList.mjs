@@ -16,7 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SUBSCRIPTION = '7C1E4A9B2D';
 export const LOGIN = { username: 'demo', password: 'Mep-Demo-Pa55&word' };
 /** How many join and how many leave between the trigger's baseline poll and the next. */
-const CHANGES = 50;
+export const CHANGES = 50;
 
 /** UK, US and German mobiles at random (a fixed seed), as a real list spreads them. */
 export function numbers(count) {
@@ -44,10 +44,11 @@ function writeSeed(members, dir) {
 }
 
 /**
- * An emulator whose SUBSCRIPTION has `members` members: { baseUrl, change (the body of the
- * POST /_emulator/members that makes CHANGES join and CHANGES leave), seedMs, startMs, stop }.
+ * An emulator whose SUBSCRIPTION has `members` members (the first `members` of numbers()): {
+ * baseUrl, change (the body of the POST /_emulator/members that makes CHANGES join and CHANGES
+ * leave), seedMs, startMs, stop }. `emulatorArgs`: more of emulator/cli.mjs's flags (--latency 20).
  */
-export async function startLargeEmulator(members) {
+export async function startLargeEmulator(members, emulatorArgs = []) {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'mep-bench-list-'));
 	let emulator;
 	try {
@@ -56,7 +57,7 @@ export async function startLargeEmulator(members) {
 		if (seeded.status !== 0) throw new Error(`writing the seed of ${members} members failed (${seeded.status ?? seeded.signal})`);
 		const seedMs = Math.round(performance.now() - started);
 		started = performance.now();
-		emulator = spawn(process.execPath, [path.join(root, 'emulator/cli.mjs'), '--port', '0', '--seed', path.join(dir, 'seed.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
+		emulator = spawn(process.execPath, [path.join(root, 'emulator/cli.mjs'), '--port', '0', '--seed', path.join(dir, 'seed.json'), ...emulatorArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
 		const baseUrl = await new Promise((resolve, reject) => {
 			let text = '';
 			emulator.stdout.on('data', (chunk) => {

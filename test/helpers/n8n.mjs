@@ -152,8 +152,9 @@ let executions = 0;
  * logs (what n8n's logger was given meanwhile, less what other overlapping runs logged),
  * executionId }. `cancelAfterMs`: cancel the execution then. `credential`: the ID and name of the
  * n8n credential the node uses (its data is `credentials`), default { id: '1', name: 'MEP' }.
+ * `mode`: n8n's execution mode, 'manual' (the editor) unless given ('trigger': a production run).
  */
-export async function runNode({ parameters, items = [{ json: {} }], credentials, onError, settings = {}, type = nodeType, cancelAfterMs, staticData, name = 'OpenMarket MEP', credential = { id: '1', name: 'MEP' } }) {
+export async function runNode({ parameters, items = [{ json: {} }], credentials, onError, settings = {}, type = nodeType, cancelAfterMs, staticData, name = 'OpenMarket MEP', credential = { id: '1', name: 'MEP' }, mode = 'manual' }) {
 	executions += 1;
 	const executionId = String(executions);
 	const node = {
@@ -175,10 +176,15 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 		settings: { timezone: 'Europe/Berlin', ...settings },
 		staticData,
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'test', nodes: [node], connections: {} });
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, { id: 'test', nodes: [node], connections: {} });
 	let finished;
 	const done = new Promise((resolve) => (finished = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
+	// n8n-core hands over the static data when a node changed it (n8n saves it then, unless the mode is manual).
+	let newStaticData;
+	hooks.addHandler('workflowExecuteAfter', (run, changed) => {
+		newStaticData = changed;
+		finished(run);
+	});
 	const additionalData = {
 		...baseAdditionalData(credentials, executionId),
 		hooks,
@@ -198,7 +204,7 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 	// This run's lines, and those logged outside any run (not another overlapping run's).
 	const logs = () => n8nLog.slice(logFrom).filter((line) => line.executionId === undefined || line.executionId === executionId);
 	try {
-		const execution = executionContext.run(executionId, () => new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow));
+		const execution = executionContext.run(executionId, () => new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow));
 		// As n8n cancels an execution (the editor's Stop, a timeout): its PCancelable aborts the run's signal.
 		const cancelTimer = cancelAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), cancelAfterMs);
 		await execution.finally(() => clearTimeout(cancelTimer));
@@ -215,6 +221,8 @@ export async function runNode({ parameters, items = [{ json: {} }], credentials,
 		error: run.data.resultData.error,
 		logs: logs(),
 		staticData: workflow.staticData,
+		/** What n8n would save of the static data (a copy): the static data when a node changed it and the mode is not manual; else undefined. */
+		savedStaticData: newStaticData && mode !== 'manual' ? JSON.parse(JSON.stringify({ ...newStaticData, __dataChanged: undefined })) : undefined,
 		executionId,
 	};
 }
