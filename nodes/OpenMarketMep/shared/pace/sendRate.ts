@@ -15,7 +15,7 @@ export class SendRate {
 
 	private maxRate = 0;
 
-	/** The CUBIC constant now: each cut at no more than the rate of the one before divides it by 8 (to a 64th), so a steady limit is probed ever more rarely. */
+	/** The CUBIC constant now: each cut at about the rate of the one before divides it by 8 (to a 64th), so a steady limit is probed ever more rarely. */
 	private cubicScale: number = PACING.rateCubicScale;
 
 	private lastThrottleAt = 0;
@@ -70,8 +70,9 @@ export class SendRate {
 			this.lastCutAt = now;
 			this.lastThrottleAt = now;
 			const accepted = Math.max(1, this.accepted.reduce((sum, count) => sum + count, 0));
-			// MEP's limit held, or came down: every probe past it costs a Retry-After pause, so probe later.
-			const steady = !first && accepted <= Math.max(this.maxRate + 1, this.maxRate * 1.1);
+			// MEP's limit held where it was: every probe past it costs a Retry-After pause, so probe later.
+			// (Not when it reads lower: a 429 after a quiet second reads as a tiny limit, and must not climb back slowly from it.)
+			const steady = !first && Math.abs(accepted - this.maxRate) <= Math.max(1, this.maxRate * 0.1);
 			this.cubicScale = steady ? Math.max(PACING.rateCubicScale / 64, this.cubicScale / 8) : PACING.rateCubicScale;
 			this.maxRate = accepted;
 			this.refill(now);
