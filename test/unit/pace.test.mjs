@@ -287,6 +287,21 @@ describe('the climb back after a 429', () => {
 		expect(rateAt(rate, 31_000 + 12_000)).toBeGreaterThan(20);
 	});
 
+	test('climbs from a slow rate while requests go at that rate: gaps of a second or more at 1/s are the rate\'s, not idle', () => {
+		const rate = cutAt100();
+		rate.answered(29_500, 29_480, 'answered');
+		rate.answered(30_000, 29_980, 'rateLimited', 1000);
+		// Each request as soon as the rate allows, answered at once.
+		let t = 31_000;
+		while (t < 43_000) {
+			t += Math.max(1, rate.waitMs(t));
+			if (rate.waitMs(t) > 0) continue;
+			rate.take(t);
+			rate.answered(t + 5, t, 'answered');
+		}
+		expect(rate.rate).toBeGreaterThan(20);
+	});
+
 	test('does not climb while the account sends nothing: the next run starts where the last one left off, not far past MEP\'s limit', () => {
 		const rate = cutAt100();
 		// Sending until the rate has leveled off, 10 s after the pause…

@@ -51,10 +51,11 @@ export class SendRate {
 		const idleMs = now - Math.max(this.lastSentAt, this.lastThrottleAt);
 		this.lastSentAt = now;
 		if (this.rate === undefined) return;
-		// A second or more without a request probed nothing: the climb resumes where it stopped,
-		// so the next run on the account starts near MEP's limit, not far past it.
-		if (idleMs > PACING.rateIdleMs) {
-			this.lastThrottleAt += idleMs;
+		// A second or more without a request, beyond the rate's own spacing, probed nothing: the climb
+		// resumes where it stopped, so the next run on the account starts near MEP's limit, not far past it.
+		const spacingMs = 1000 / this.rate;
+		if (idleMs > PACING.rateIdleMs + spacingMs) {
+			this.lastThrottleAt += idleMs - spacingMs;
 			this.climb(now);
 		}
 		this.refill(now);
