@@ -134,6 +134,9 @@ describe('published, started by its webhook', () => {
 		expect(first).toMatchObject({ status: 'success', mode: 'webhook' });
 		expect(first.items).toEqual([{ msisdn: '447700900601', country: 'GB', subscription: OPENINGS, action: 'added', reason: 'not a member' }]);
 		expect(members(OPENINGS).sort()).toEqual([...WANTED].sort());
+		// n8n saved the memory with the workflow (its static data), as it does for production executions only.
+		const [{ staticData }] = queryDatabase(userFolder, `select "staticData" from workflow_entity where id = '${optOutWorkflow.id}'`);
+		expect(JSON.parse(staticData ?? 'null')?.['node:MEP']?.memberSync?.subscriptions?.[OPENINGS]).toEqual(expect.objectContaining({ syncedAt: expect.any(String) }));
 
 		emulator.textStop({ msisdn: '447700900555', subscription: OPENINGS });
 		emulator.clearRequests();
