@@ -68,8 +68,8 @@ test('the OpenMarket MEP node opens with its resource, operation and Add User fi
 	expect(resources.map((t) => t.trim().split('\n')[0])).toEqual(['Broadcast', 'Message', 'Service', 'Subscription', 'Variable']);
 	await page.keyboard.press('Escape');
 	await testId('parameter-input-operation').click();
-	const operations = (await eventually(visibleOptions, (texts) => texts.length >= 8, 10_000)).join('\n');
-	for (const name of ['Add User', 'Create', 'Disable', 'Get Collections', 'Get Many', 'Get User\'s Subscriptions', 'Get Users', 'Remove User']) {
+	const operations = (await eventually(visibleOptions, (texts) => texts.length >= 9, 10_000)).join('\n');
+	for (const name of ['Add User', 'Create', 'Disable', 'Get Collections', 'Get Many', 'Get User\'s Subscriptions', 'Get Users', 'Remove User', 'Sync Members']) {
 		expect(operations).toContain(name);
 	}
 	await page.screenshot({ path: path.join(shots, 'node-operations.png') });
