@@ -1,9 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
-import { getUsers } from '../OpenMarketMep/resources/subscription/getUsers';
+import { getUsers, memberListRead } from '../OpenMarketMep/resources/subscription/getUsers';
 import type { FailureContext } from '../OpenMarketMep/shared/errors';
 import { paceWaitError, requestError } from '../OpenMarketMep/shared/errors';
-import { users } from '../OpenMarketMep/shared/answers';
 import { readIdList } from '../OpenMarketMep/shared/fields';
 import { countryOfMsisdn } from '../OpenMarketMep/shared/msisdn';
 import type { MepOperation } from '../OpenMarketMep/shared/operation';
@@ -353,23 +352,8 @@ async function readSubscription({ context, connection, run, watched, startedAt, 
 	}
 }
 
-/**
- * Get Users as the trigger reads it: the list as it arrives, each member into the poll's
- * SubscriptionRead (which refuses a member without a number), and every `<msisdn>` a member's own
- * (a missing `</user>` would hide the members after it inside another).
- */
-const readUsers: MepOperation = {
-	...getUsers,
-	list: { root: 'users', child: 'user', key: 'msisdn' },
-	output(answer) {
-		// An accepted answer that was not read as a list: what it is, as an error; never an empty list.
-		if (answer.elements === undefined) {
-			users(answer);
-			throw new MepFormatError('the answer is not a member list');
-		}
-		return [];
-	},
-};
+/** Get Users as the trigger reads it: the list as it arrives, each member into the poll's SubscriptionRead (which refuses a member without a number). */
+const readUsers: MepOperation = { ...getUsers, ...memberListRead };
 
 /** A failed read as the poll's error: which subscription, and that nothing changed. */
 function pollError(error: NodeOperationError, id: string, outOfPollTime?: string): NodeOperationError {

@@ -1,10 +1,9 @@
-import { users } from '../../shared/answers';
 import { countryCodeOptions, isOn, mobileNumberField, networkField, shown, subscriptionLocator } from '../../shared/fields';
 import { planSync } from '../../shared/memberSync';
 import type { SyncSettings } from '../../shared/memberSync';
 import type { ItemFields, MepOperation } from '../../shared/operation';
-import { MepFormatError } from '../../shared/xml';
 import { addUser } from './addUser';
+import { memberListRead } from './getUsers';
 import { removeUser } from './removeUser';
 
 /**
@@ -94,16 +93,8 @@ export const syncMembers: MepOperation = {
 		}),
 		countryCodeOptions,
 	],
-	// Its own call: the member list, read as it arrives; every <msisdn> a member's own.
-	list: { root: 'users', child: 'user', key: 'msisdn' },
-	output(answer) {
-		// An accepted answer that was not read as a list: what it is, as an error; never an empty list.
-		if (answer.elements === undefined) {
-			users(answer);
-			throw new MepFormatError('the answer is not a member list');
-		}
-		return [];
-	},
+	// Its own call: the member list, read as it arrives.
+	...memberListRead,
 	// Reading the list changes nothing; the adds and removes are Add User's and Remove User's, both safe to repeat.
 	retrySafe: true,
 	perRun: {
