@@ -49,10 +49,12 @@ export const subscriptionRoutes = {
 		// UNKNOWN (or nothing) never overwrites an operator MEP already knows (SPEC 2.7).
 		if (network && network !== 'UNKNOWN') state.networks[number] = network;
 		const known = state.networks[number] ?? 'UNKNOWN';
-		let member = subscription.members.find((m) => m.msisdn === number);
+		const index = memberIndex(subscription);
+		let member = index.get(number);
 		if (!member) {
 			member = { msisdn: number, network: known, startDate: ukTimestamp() };
 			subscription.members.push(member);
+			index.set(number, member);
 		} else if (!SUCCESS.reAdd.answersSuccess) {
 			throw invalid('msisdn', number);
 		}
@@ -65,9 +67,11 @@ export const subscriptionRoutes = {
 		const subscription = findSubscription(state, account, query);
 		const number = msisdn(query, 'msisdn');
 		if (!subscription.enabled) throw reject('subscriptionDisabledRemove');
-		const index = subscription.members.findIndex((m) => m.msisdn === number);
-		if (index === -1) return { xml: SUCCESS.removeUserNotSubscribed.bytes };
-		const [member] = subscription.members.splice(index, 1);
+		const index = memberIndex(subscription);
+		const member = index.get(number);
+		if (!member) return { xml: SUCCESS.removeUserNotSubscribed.bytes };
+		subscription.members.splice(subscription.members.indexOf(member), 1);
+		index.delete(number);
 		return { xml: listDocument('users', 'user', [{ msisdn: member.msisdn, network: member.network, enabled: false }]) };
 	},
 
@@ -135,3 +139,18 @@ export const subscriptionRoutes = {
 		return { text: SUCCESS.plainOk.text };
 	},
 };
+
+/**
+ * A subscription's members by number, so that Add User and Remove User on a million members take
+ * microseconds, not a scan of the list. Kept per members array and rebuilt when the array is
+ * replaced (a reset, a seed, a STOP) or changed elsewhere (its length no longer matches).
+ */
+const memberIndexes = new WeakMap();
+function memberIndex(subscription) {
+	let index = memberIndexes.get(subscription.members);
+	if (!index || index.size !== subscription.members.length) {
+		index = new Map(subscription.members.map((m) => [m.msisdn, m]));
+		memberIndexes.set(subscription.members, index);
+	}
+	return index;
+}
