@@ -3,15 +3,16 @@
 // over HTTPS behind a delaying proxy, several runs side by side, and a burst of one-item sign-ups
 // (bench/burst.mjs); then the node's answer handling alone (bench/parse.mjs), the trigger and Get
 // Users on a large subscription (bench/trigger.mjs, bench/getUsers.mjs), each before (--before, a
-// git ref built in a temporary worktree) and after (dist/ as it is), and the package's size and
-// load time (bench/load.mjs). Prints tables and a Targets table; writes the chart.
+// git ref built in a temporary worktree) and after (dist/ as it is), Sync Members against the
+// do-it-yourself workflow in a real n8n (bench/syncDiy.mjs, not with --quick), and the package's
+// size and load time (bench/load.mjs). Prints tables and a Targets table; writes the chart.
 // Figures, not pass/fail: it fails only if a request is lost or doubled, or the sign-up burst
 // loses, doubles or fails a member with this node (after printing the tables). See BENCHMARKS.md.
-//   npm run bench                       the full run (about 65 minutes on 2 cores, 20 of them the sign-up burst)
+//   npm run bench                       the full run (about 80 minutes on 2 cores, 20 of them the sign-up burst, 15 Sync Members against the do-it-yourself workflow)
 //   npm run bench -- --quick            small runs of every scenario, once (CI runs it)
 //   options: --scenarios "0:10000;20:10000;200:2000;rate:5000;wan:2000;queue:5000;together:5000;burst:1000"
 //            (a latency in ms, or rate, wan, queue, together, burst : N) --repeats 3
-//            --profile (CPU profile summaries) --no-parse --no-trigger --no-get-users --no-sync --no-webhook-polls --json <file> --chart <file.svg>
+//            --profile (CPU profile summaries) --no-parse --no-trigger --no-get-users --no-sync --no-webhook-polls --no-sync-diy --json <file> --chart <file.svg>
 //            --before <git ref, or none> (default b2fc8dd, the trigger before issue 24; with --quick, none)
 //            --expression-engine legacy (n8n's N8N_EXPRESSION_ENGINE)
 import { execFileSync, spawn } from 'node:child_process';
@@ -42,6 +43,7 @@ const { values: options } = parseArgs({
 		'no-sync': { type: 'boolean', default: false }, // bench/sync.mjs: Sync Members on a large subscription, this build only
 		before: { type: 'string' }, // the build the trigger and Get Users are compared with
 		'no-webhook-polls': { type: 'boolean', default: false }, // bench/webhook-during-polls.mjs
+		'no-sync-diy': { type: 'boolean', default: false }, // bench/syncDiy.mjs (never with --quick)
 		'expression-engine': { type: 'string' }, // n8n's N8N_EXPRESSION_ENGINE: vm (default in 2.41.1) or legacy
 		json: { type: 'string', default: path.join(root, '.cache/bench/latest.json') },
 		chart: { type: 'string', default: path.join(root, '.cache/bench/items-per-second.svg') },
@@ -423,6 +425,13 @@ async function main() {
 			}
 			printWebhookPolls(report);
 		}
+		if (!options.quick && !options['no-sync-diy']) {
+			// Sync Members against Get Users + Compare Datasets + Add User + Remove User at 100,000
+			// members, each in its own fresh n8n 2.41.1, interleaved (bench/syncDiy.mjs).
+			log('Sync Members against the do-it-yourself workflow, 100,000 members, in n8n (two rounds, interleaved)…');
+			report.syncDiy = runSyncDiy(['--members', '100000', '--rounds', '2']);
+			printSyncDiy(report);
+		}
 		log('Loading the package: dist size, and the time to load each node (fresh processes)…');
 		report.load = JSON.parse(
 			execFileSync(path.join(nodeBin, 'node'), [path.join(root, 'bench/load.mjs'), '--node', path.join(nodeBin, 'node'), '--n8n-modules', path.join(nodeBin, '../../'), '--repeats', options.quick ? '3' : '15'], { encoding: 'utf8' }),
@@ -452,6 +461,9 @@ async function main() {
 		log(`Figures saved in ${path.relative(process.cwd(), options.json)}`);
 		if (writeChart(report, options.chart)) log(`Chart saved in ${path.relative(process.cwd(), options.chart)}`);
 		if (burstLosses.length) throw new Error(`OpenMarket MEP lost, doubled or failed members in the sign-up burst:\n${burstLosses.join('\n')}`);
+		if (report.syncDiy?.error || report.syncDiy?.runs.some((r) => r.error)) {
+			throw new Error(`Sync Members or the do-it-yourself workflow failed in n8n: ${report.syncDiy.error ?? report.syncDiy.runs.filter((r) => r.error).map((r) => `${r.workflow}, round ${r.round}: ${r.error}`).join('; ')}`);
+		}
 		const failed = report.largeLists?.rows.filter((row) => row.build === 'after' && row.errors.length) ?? [];
 		if (failed.length) throw new Error(`the trigger or Get Users of dist/ failed on a large subscription:\n${failed.map((row) => `${row.script}${row.variant ? ` (${row.variant})` : ''}, ${row.members} members: ${row.errors.join('; ')}`).join('\n')}`);
 	} finally {
@@ -815,6 +827,17 @@ function printTargets(report) {
 		// Add User's bulk scenario runs in a real n8n; this sync in n8n-core: the same pace, another host.
 		if (bulk?.sendingItemsPerSecondMedian) target(`${what}: sends at Add User's bulk rate (N = 10,000, 20 ms)`, `${fmt(after.changesPerSecond)} changes/s while sending; Add User ${fmt(bulk.sendingItemsPerSecondMedian)} items/s`, after.changesPerSecond >= 0.9 * bulk.sendingItemsPerSecondMedian);
 	}
+	if (report.syncDiy?.summaries) {
+		const { sync, diy } = report.syncDiy.summaries;
+		const side = (s) => (s?.executionMs == null ? `failed${s?.errors[0] ? `: ${s.errors[0].slice(0, 200)}` : ''}` : `${fmt(s.executionMs / 1000, 1)} s, n8n peak RSS ${fmt(s.peakRssMiB)} MiB`);
+		const more = (mib) => (mib >= 0 ? `${fmt(mib)} MiB more` : `${fmt(-mib)} MiB less`);
+		const times = sync?.executionMs && diy?.executionMs ? `; the do-it-yourself workflow ${fmt(diy.executionMs / sync.executionMs, 1)}× the time, ${more(diy.peakRssMiB - sync.peakRssMiB)} at its peak` : '';
+		target(
+			`Sync Members against the do-it-yourself workflow (Get Users Return All + Compare Datasets + Add User + Remove User), ${fmt(report.syncDiy.members)} members, ${fmt(report.syncDiy.added)} to add and ${fmt(report.syncDiy.removed)} to remove, in n8n ${report.syncDiy.n8n}: time and n8n's peak RSS side by side`,
+			`Sync Members ${side(sync)}; do it yourself ${side(diy)}${times}`,
+			'measured',
+		);
+	}
 	if (report.webhookPolls?.after) {
 		const w = report.webhookPolls.after;
 		const d = w.duringPolls;
@@ -827,9 +850,56 @@ function printTargets(report) {
 	console.log('### Targets\n');
 	console.log('| Target | Measured (median) | Verdict |');
 	console.log('|---|---|---|');
-	for (const t of targets) console.log(`| ${t.what} | ${t.figure} | ${t.met ? 'met' : '**missed**'} |`);
+	// `met` is true, false or 'measured' (a comparison with no target figure).
+	for (const t of targets) console.log(`| ${t.what} | ${t.figure} | ${t.met === 'measured' ? 'measured' : t.met ? 'met' : '**missed**'} |`);
 	console.log('');
 	report.targets = targets;
+}
+
+/** bench/syncDiy.mjs with `flags`: its JSON line; a run that fails still gives its figures (and its error). */
+function runSyncDiy(flags) {
+	const script = path.join(root, 'bench/syncDiy.mjs');
+	try {
+		const output = execFileSync(process.execPath, [script, ...flags], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+		return JSON.parse(output.trim().split('\n').at(-1));
+	} catch (error) {
+		const line = String(error.stdout ?? '').trim().split('\n').at(-1);
+		try {
+			return JSON.parse(line);
+		} catch {
+			return { error: error.signal ? `killed by ${error.signal}` : error.message.split('\n')[0], runs: [] };
+		}
+	}
+}
+
+function printSyncDiy(report) {
+	const d = report.syncDiy;
+	if (!d.summaries) {
+		console.log(`### Sync Members against the do-it-yourself workflow: failed (${d.error})\n`);
+		return;
+	}
+	console.log(
+		`### Sync Members against the do-it-yourself workflow, ${fmt(d.members)} members, ${fmt(d.added)} to add and ${fmt(d.removed)} to remove, in n8n ${d.n8n} (MEP ${d.latencyMs} ms; each run a fresh n8n, one production execution started by a webhook)\n`,
+	);
+	console.log("Time: the execution's, from n8n's database (startedAt → stoppedAt); saved: from the webhook's POST until the database shows it ended (read every 3 s), n8n saving its data included. Peak RSS: n8n's main process (VmHWM, its lifetime peak: start-up included); idle: just before the execution. The Code node making the wanted list runs in n8n's task runner (its peak apart). Requests: all MEP received. Medians of the runs (each run's in brackets).\n");
+	console.log('| Workflow | Execution time | Saved within | Slowest nodes | n8n peak RSS | n8n idle RSS | Task runner peak RSS | MEP requests | Runs |');
+	console.log('|---|---:|---:|---|---:|---:|---:|---:|---:|');
+	for (const s of Object.values(d.summaries)) {
+		const nodes = Object.entries(s.nodeMs ?? {})
+			.filter(([, ms]) => ms !== null)
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, 3)
+			.map(([name, ms]) => `${name} ${fmt(ms / 1000, 1)} s`)
+			.concat(s.untimedNodes ? [`the rest (${s.untimedNodes.nodes.join(', ')}, n8n between nodes) ${fmt(s.untimedNodes.ms / 1000, 1)} s`] : [])
+			.join(', ');
+		const each = (list, scale = 1, digits = 0) => (list.length > 1 ? ` (${list.map((v) => fmt(v / scale, digits)).join(', ')})` : '');
+		const cells =
+			s.executionMs === null
+				? [`failed: ${s.errors[0] ?? '?'}`, '–', '–', '–', '–', '–', '–']
+				: [`${fmt(s.executionMs / 1000, 1)} s${each(s.executionMsEach, 1000, 1)}`, `${fmt(s.doneWithinMs / 1000, 0)} s`, nodes, `${fmt(s.peakRssMiB)} MiB${each(s.peakRssMiBEach)}`, `${fmt(s.idleRssMiB)} MiB`, `${fmt(s.runnerPeakRssMiB)} MiB`, fmt(s.requests)];
+		console.log(`| ${s.label} | ${cells.join(' | ')} | ${s.runs}${s.errors.length ? `, ${s.errors.length} failed` : ''} |`);
+	}
+	console.log('');
 }
 
 function printWebhookPolls(report) {
