@@ -36,7 +36,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { prng } from '../emulator/faults.mjs';
-import { createUserFolder, freePort, importIntoN8n, n8nEnv, n8nLogs, NODE_TYPE, packPackage, queryDatabase, removeUserFolder, startN8nServer, useN8nLine, waitUntilLive } from '../e2e/harness.mjs';
+import { createUserFolder, freePort, importIntoN8n, logEvents, n8nEnv, n8nLogs, NODE_TYPE, packPackage, queryDatabase, removeUserFolder, startN8nServer, useN8nLine, waitUntilLive } from '../e2e/harness.mjs';
 import { CREDENTIAL, emulatorCredential, webhookTrigger } from '../e2e/workflows.mjs';
 import { installN8n } from '../scripts/install-n8n.mjs';
 import { CHANGES, numbers, startLargeEmulator, SUBSCRIPTION } from './largeList.mjs';
@@ -208,23 +208,6 @@ function rssSampler(pid) {
 		seen.totalKiB = Math.max(seen.totalKiB, main + rest);
 	}, 200);
 	return { seen, stop: () => clearInterval(timer) };
-}
-
-// ---- n8n's log ----
-
-function logEvents(text) {
-	const events = [];
-	for (const line of text.split('\n')) {
-		if (!line.startsWith('{')) continue;
-		try {
-			const entry = JSON.parse(line);
-			const at = Date.parse(entry.timestamp ?? entry.metadata?.timestamp);
-			events.push({ at, level: String(entry.level ?? ''), message: String(entry.message ?? ''), metadata: entry.metadata ?? {} });
-		} catch {
-			// not a log line
-		}
-	}
-	return events;
 }
 
 /**

@@ -33,7 +33,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createUserFolder, freePort, importIntoN8n, n8nEnv, n8nLogs, packPackage, removeUserFolder, root, startN8nServer, useN8nLine, waitUntilLive } from '../e2e/harness.mjs';
+import { createUserFolder, freePort, importIntoN8n, logEvents, n8nEnv, n8nLogs, packPackage, removeUserFolder, root, startN8nServer, useN8nLine, waitUntilLive } from '../e2e/harness.mjs';
 import { emulatorCredential, triggerWorkflow, webhookTrigger, workflowWith } from '../e2e/workflows.mjs';
 import { installN8n } from '../scripts/install-n8n.mjs';
 import { numbers } from './largeList.mjs';
@@ -92,21 +92,6 @@ async function startEmulatorProcess(dir) {
 	return { baseUrl, urls: { baseUrl, serviceManagerUrl: `${baseUrl}/servicemanager`, cieUrl: `${baseUrl}/servicemanager-cie` }, admin, stop };
 }
 
-/** n8n's JSON log lines, parsed: { at (ms), message, metadata }. */
-function logEvents(text) {
-	const events = [];
-	for (const line of text.split('\n')) {
-		if (!line.startsWith('{')) continue;
-		try {
-			const entry = JSON.parse(line);
-			const at = Date.parse(entry.timestamp ?? entry.metadata?.timestamp);
-			if (Number.isFinite(at)) events.push({ at, level: String(entry.level ?? ''), message: String(entry.message ?? ''), metadata: entry.metadata ?? {} });
-		} catch {
-			// not a log line
-		}
-	}
-	return events;
-}
 
 /** The trigger's end-of-poll line (poll.ts logPoll): "…: N subscriptions, M members, C changes reported". */
 const isPollEnd = (event) => event.message.includes('OpenMarket MEP Trigger') && /changes reported/.test(event.message);

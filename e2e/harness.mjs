@@ -146,6 +146,22 @@ export function n8nEnv(userFolder, { port = 5678, brokerPort = 5679 } = {}) {
 /** Every line n8n printed, to scan for secrets. */
 export const n8nLogs = [];
 
+/** n8n's JSON log lines (N8N_LOG_FORMAT=json) in `text`, parsed: { at (ms), level, message, metadata }. */
+export function logEvents(text) {
+	const events = [];
+	for (const line of text.split('\n')) {
+		if (!line.startsWith('{')) continue;
+		try {
+			const entry = JSON.parse(line);
+			const at = Date.parse(entry.timestamp ?? entry.metadata?.timestamp);
+			if (Number.isFinite(at)) events.push({ at, level: String(entry.level ?? ''), message: String(entry.message ?? ''), metadata: entry.metadata ?? {} });
+		} catch {
+			// not a log line
+		}
+	}
+	return events;
+}
+
 /**
  * Runs one n8n CLI command to its end; answers { code, stdout, stderr }. `nodeArgs` go to Node
  * itself (e.g. --cpu-prof); `onSpawn(child)` sees the process as it starts.
