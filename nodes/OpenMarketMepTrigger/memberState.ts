@@ -75,19 +75,27 @@ export class NumberCollector {
 
 /** Whether a list holds a number (binary search: a list of a million answers in 20 steps). */
 export function holds(list: MemberNumbers, msisdn: string): boolean {
-	return INTERNATIONAL.test(msisdn) ? found(list.numbers, Number(msisdn)) : found(list.other, msisdn);
+	return placeIn(list, msisdn) >= 0;
 }
 
-function found<T extends number | string>(sorted: ArrayLike<T>, value: T): boolean {
+/** A number's place in a list (its international numbers, then the others), or -1 when it holds none. */
+export function placeIn(list: MemberNumbers, msisdn: string): number {
+	if (INTERNATIONAL.test(msisdn)) return found(list.numbers, Number(msisdn));
+	const at = found(list.other, msisdn);
+	return at < 0 ? -1 : list.numbers.length + at;
+}
+
+/** Where `value` is in `sorted`, or -1. */
+function found<T extends number | string>(sorted: ArrayLike<T>, value: T): number {
 	let low = 0;
 	let high = sorted.length - 1;
 	while (low <= high) {
 		const middle = (low + high) >>> 1;
-		if (sorted[middle] === value) return true;
+		if (sorted[middle] === value) return middle;
 		if (sorted[middle] < value) low = middle + 1;
 		else high = middle - 1;
 	}
-	return false;
+	return -1;
 }
 
 /** The order numbers are reported in: shorter first, then as text (for digits, by value). */
@@ -180,8 +188,8 @@ export async function compareMembers(before: MemberNumbers, now: MemberNumbers, 
 		if ((step & (STEPS_PER_LOOK - 1)) === 0) await slices.turn();
 	}
 	// The numbers not in international form (rare): merged in where byNumber puts them.
-	const otherJoined = now.other.filter((msisdn) => !found(before.other, msisdn)).sort(byNumber);
-	const otherLeft = before.other.filter((msisdn) => !found(now.other, msisdn)).sort(byNumber);
+	const otherJoined = now.other.filter((msisdn) => found(before.other, msisdn) < 0).sort(byNumber);
+	const otherLeft = before.other.filter((msisdn) => found(now.other, msisdn) < 0).sort(byNumber);
 	return { joined: await mergeByNumber(joined, otherJoined, slices), left: await mergeByNumber(left, otherLeft, slices) };
 }
 

@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { decodeMembers, encodeMembers, holds, NumberCollector } from '../../OpenMarketMepTrigger/memberState';
+import { decodeMembers, encodeMembers, NumberCollector, placeIn } from '../../OpenMarketMepTrigger/memberState';
 import type { MemberNumbers, StoredMembers } from '../../OpenMarketMepTrigger/memberState';
 import { monotonicNow } from './clock';
 import { countryOfMsisdn } from './msisdn';
@@ -272,26 +272,10 @@ export async function planSync(tools: RunTools, wanted: Array<{ itemIndex: numbe
 
 /** Whether `msisdn` is in `list` and not yet marked in `seen` (by its place in the list); marks it. */
 function firstTime(list: MemberNumbers, msisdn: string, seen: Uint8Array): boolean {
-	if (!holds(list, msisdn)) return false;
-	const at = placeOf(list, msisdn);
-	if (seen[at]) return false;
+	const at = placeIn(list, msisdn);
+	if (at < 0 || seen[at]) return false;
 	seen[at] = 1;
 	return true;
-}
-
-function placeOf(list: MemberNumbers, msisdn: string): number {
-	if (/^[1-9][0-9]{0,14}$/.test(msisdn)) {
-		const value = Number(msisdn);
-		let low = 0;
-		let high = list.numbers.length;
-		while (low < high) {
-			const middle = (low + high) >>> 1;
-			if (list.numbers[middle] < value) low = middle + 1;
-			else high = middle;
-		}
-		return low;
-	}
-	return list.numbers.length + list.other.indexOf(msisdn);
 }
 
 /** Every item's Subscription must be the same: one sync, one subscription. */
