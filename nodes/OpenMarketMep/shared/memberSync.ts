@@ -386,10 +386,8 @@ async function summedUp(f: Finishing, remember: (memory: StoredMemory) => void):
 	} else {
 		const stored = await keep({ members: after, optedOut, syncedAt: new Date().toISOString() }, slices);
 		remember(stored);
-		const state = tools.staticData[STATIC_KEY] as IDataObject | undefined;
-		const others = state?.format === MEMORY_FORMAT && state.subscriptions && typeof state.subscriptions === 'object' ? (state.subscriptions as IDataObject) : {};
 		// A new object: n8n saves static data when it sees a property set.
-		tools.staticData[STATIC_KEY] = { format: MEMORY_FORMAT, subscriptions: { ...others, [subscription]: stored } };
+		tools.staticData[STATIC_KEY] = { format: MEMORY_FORMAT, subscriptions: { ...storedIn(tools.staticData), [subscription]: stored } };
 		memory = f.remembered ? 'saved' : 'saved (first sync: it could not tell who left before it)';
 	}
 	const endedAt = monotonicNow();

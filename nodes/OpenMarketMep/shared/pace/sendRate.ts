@@ -5,9 +5,9 @@ import type { PaceSignal } from './permit';
  * The send rate after a 429, in the manner of the AWS SDKs' adaptive retry mode: none until MEP
  * answers 429. Then the rate MEP accepted over the last second is taken as its limit; the node
  * sends at 90% of it and, once MEP lets it send again, climbs back along a CUBIC curve that levels
- * off just under that limit and passes it slowly. A 429 also
- * pauses every request to the account for MEP's Retry-After (the first 0.5 s without one): MEP
- * asked for it, and every request sent before its window ends would be refused.
+ * off just under that limit and passes it slowly. A 429 also pauses every request to the account
+ * for MEP's Retry-After (the first 0.5 s without one): MEP asked for it, and every request sent
+ * before its window ends would be refused.
  */
 export class SendRate {
 	/** Requests per second; undefined until MEP answers 429. */
