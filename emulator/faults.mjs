@@ -75,9 +75,12 @@ function validate(spec) {
 		nonNegative(rule.latencyMs, 'latencyMs', i);
 		nonNegative(rule.jitterMs, 'jitterMs', i);
 		if (rule.rateLimit !== undefined) {
-			if (rule.rateLimit === null || typeof rule.rateLimit !== 'object') fail(`rules[${i}].rateLimit must be { perSecond, retryAfter? }`);
+			if (rule.rateLimit === null || typeof rule.rateLimit !== 'object') fail(`rules[${i}].rateLimit must be { perSecond, shape?, burst?, retryAfter? }`);
 			if (rule.rateLimit.perSecond === undefined) fail(`rules[${i}].rateLimit.perSecond is required`);
-			const { retryAfter } = rule.rateLimit;
+			const { retryAfter, shape, burst } = rule.rateLimit;
+			if (shape !== undefined && shape !== 'second' && shape !== 'bucket') fail(`rules[${i}].rateLimit.shape must be "second" or "bucket"`);
+			if (burst !== undefined && shape !== 'bucket') fail(`rules[${i}].rateLimit.burst needs shape "bucket"`);
+			if (burst !== undefined && !(Number.isFinite(burst) && burst >= 1)) fail(`rules[${i}].rateLimit.burst must be a number >= 1`);
 			if (retryAfter !== undefined && typeof retryAfter !== 'boolean' && !(Number.isInteger(retryAfter) && retryAfter >= 0)) fail(`rules[${i}].rateLimit.retryAfter must be true, false or whole seconds`);
 			nonNegative(rule.rateLimit.perSecond, 'rateLimit.perSecond', i);
 		}
@@ -85,6 +88,9 @@ function validate(spec) {
 }
 
 export class FaultSpecError extends Error {}
+
+/** A token bucket's size: `burst`, else half a second of its rate (as AWS API Gateway's defaults, 5,000 of 10,000 a second). */
+const bucketBurst = (rateLimit) => (rateLimit?.shape === 'bucket' ? (rateLimit.burst ?? Math.max(1, rateLimit.perSecond / 2)) : 0);
 
 /** An MEP that serves only `size` requests at a time: the rest wait their turn, in order. */
 export class ServiceQueue {
@@ -121,10 +127,36 @@ export class FaultPlan {
 		this.spec = { randomSeed: spec.randomSeed ?? this.defaultSeed, rules: structuredClone(spec.rules ?? []) };
 		this.random = prng(this.spec.randomSeed);
 		this.windows = this.spec.rules.map(() => ({ second: 0, count: 0 }));
+		// Token buckets start full.
+		this.buckets = this.spec.rules.map((rule) => ({ tokens: bucketBurst(rule.rateLimit), at: Date.now() }));
 		this.remaining = this.spec.rules.map((rule) => rule.count ?? Infinity);
 		this.queues = this.spec.rules.map((rule) => (rule.concurrency ? new ServiceQueue(rule.concurrency) : undefined));
 		// transient rules: the requests (method, path and query) each has faulted already
 		this.faulted = this.spec.rules.map(() => new Set());
+	}
+
+	/**
+	 * Whether the rule's rate limit lets one more request through now. "second" (the default): a
+	 * count per wall-clock second, at most perSecond in each, refusing all the rest until the next.
+	 * "bucket": a token bucket that holds `burst` tokens (half a second's worth unless said),
+	 * refills perSecond a second continuously and refuses a request when it holds less than one, so
+	 * it lets some through while it refuses (a sliding limit).
+	 */
+	admits(rateLimit, index) {
+		const now = Date.now();
+		if (rateLimit.shape === 'bucket') {
+			const bucket = this.buckets[index];
+			bucket.tokens = Math.min(bucketBurst(rateLimit), bucket.tokens + ((now - bucket.at) * rateLimit.perSecond) / 1000);
+			bucket.at = now;
+			if (bucket.tokens < 1) return false;
+			bucket.tokens -= 1;
+			return true;
+		}
+		const second = Math.floor(now / 1000);
+		const window = this.windows[index];
+		if (window.second !== second) Object.assign(window, { second, count: 0 });
+		window.count += 1;
+		return window.count <= rateLimit.perSecond;
 	}
 
 	/**
@@ -148,14 +180,7 @@ export class FaultPlan {
 			decision.delayMs += (rule.latencyMs ?? 0) + (rule.jitterMs ? Math.floor(this.random() * rule.jitterMs) : 0);
 			decision.bodyChunkBytes ??= rule.bodyChunkBytes;
 			if (this.queues[index]) decision.queues.push(this.queues[index]);
-			if (rule.rateLimit) {
-				// A fixed one-second window per rule: at most perSecond requests in each wall-clock second.
-				const second = Math.floor(Date.now() / 1000);
-				const window = this.windows[index];
-				if (window.second !== second) Object.assign(window, { second, count: 0 });
-				window.count += 1;
-				if (window.count > rule.rateLimit.perSecond) decision.rateLimited ??= { retryAfter: rule.rateLimit.retryAfter ?? true };
-			}
+			if (rule.rateLimit && !this.admits(rule.rateLimit, index)) decision.rateLimited ??= { retryAfter: rule.rateLimit.retryAfter ?? true };
 			if (rule.fault) {
 				const hit = rule.probability === undefined || this.random() < rule.probability;
 				if (hit && !(rule.transient && this.faulted[index].has(request))) fired.push(index);

@@ -92,6 +92,27 @@ describe('rate limit', () => {
 		expect(noHeader.headers['retry-after']).toBeUndefined();
 	});
 
+	test('two shapes: a count per second refuses everything past it until the next second; a token bucket lets its refill through while it refuses', async () => {
+		const admitted = (plan, count) => Array.from({ length: count }, () => plan.decide('/subscriptionapi/adduser')).filter((d) => !d.rateLimited).length;
+		// A count per second: 50 at once pass 10 (or up to 20 when a second begins among them); none of 30 more, 100 ms later.
+		const second = new FaultPlan({ rules: [{ rateLimit: { perSecond: 10 } }] });
+		await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5)); // just after a second begins
+		expect(admitted(second, 50)).toBe(10);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(admitted(second, 30)).toBe(0);
+		// A bucket of 10 refilled 100 a second: its burst at once, then what it refilled, one every 10 ms, 10 at most.
+		const bucket = new FaultPlan({ rules: [{ rateLimit: { perSecond: 100, shape: 'bucket', burst: 10 } }] });
+		expect(admitted(bucket, 50)).toBe(10);
+		const from = Date.now();
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		const refilled = admitted(bucket, 50);
+		const tenths = Math.floor((Date.now() - from) / 10);
+		expect(refilled).toBeGreaterThanOrEqual(Math.min(10, tenths - 1));
+		expect(refilled).toBeLessThanOrEqual(Math.min(10, tenths + 1));
+		// Its default burst is half a second's worth.
+		expect(admitted(new FaultPlan({ rules: [{ rateLimit: { perSecond: 40, shape: 'bucket' } }] }), 50)).toBe(20);
+	});
+
 	test('perSecond 0 refuses everything, only on the named route, and a refused request changes nothing', async () => {
 		emulator.setFaults({ rules: [{ route: ADD[0], rateLimit: { perSecond: 0 } }] });
 		expect((await mep(emulator, ...ADD)).status).toBe(429);
@@ -443,6 +464,9 @@ describe('fault spec validation', () => {
 		[{ rules: [{ transient: true }] }, /transient needs a fault/],
 		[{ rules: [{ fault: 'status500', retryAfter: 2 }] }, /retryAfter \(whole seconds\) goes with the status429 fault/],
 		[{ rules: [{ rateLimit: { perSecond: 1, retryAfter: 'soon' } }] }, /retryAfter must be true, false or whole seconds/],
+		[{ rules: [{ rateLimit: { perSecond: 1, shape: 'window' } }] }, /shape must be "second" or "bucket"/],
+		[{ rules: [{ rateLimit: { perSecond: 1, burst: 5 } }] }, /burst needs shape "bucket"/],
+		[{ rules: [{ rateLimit: { perSecond: 1, shape: 'bucket', burst: 0.5 } }] }, /burst must be a number >= 1/],
 		[{ rules: [{ login: '', rateLimit: { perSecond: 1 } }] }, /login must be an MEP username/],
 		[{ rules: [{ login: 7, fault: 'status500' }] }, /login must be an MEP username/],
 	])('refuses %j over HTTP (400) and keeps the current rules', async (spec, message) => {
