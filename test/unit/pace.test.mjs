@@ -13,14 +13,15 @@ const { joinAccountPace, accountPaceCount, accountKey, IDLE_MS } = loadSource('n
  * on each (half before sending, half after the answer); MEP is `latency` ms away and is one of:
  * { kind: 'open' } answers at once; { kind: 'queue', slots, serviceMs } serves `slots` at a time;
  * { kind: 'rate', perSecond } refuses with 429 above that many a second (a fixed one-second
- * window, as the emulator's); { kind: 'fail', share } answers 503 to that share. A 429 is sent
- * again after Retry-After (1 s); a 503 is not.
+ * window, as the emulator's); { kind: 'bucket', perSecond, burst } is a token bucket (the
+ * emulator's other shape), full at the start; { kind: 'fail', share } answers 503 to that share. A
+ * 429 is sent again after Retry-After (1 s); a 503 is not. The run starts `startMs` into a second.
  */
-function simulate({ n = 3000, ceiling = 200, cap, adaptive = true, latency = 20, cpuMs = 1, server = { kind: 'open' }, seed = 1 }) {
+function simulate({ n = 3000, ceiling = 200, cap, adaptive = true, latency = 20, cpuMs = 1, server = { kind: 'open' }, seed = 1, startMs = 0 }) {
 	const random = prng(seed);
 	const jitter = (mean) => -Math.log(1 - random()) * mean;
-	let now = 0;
-	const limit = new InFlightLimit(ceiling, adaptive, 0);
+	let now = startMs;
+	const limit = new InFlightLimit(ceiling, adaptive, now);
 	if (cap !== undefined) limit.cap = cap; // what the account's runs can use together
 	const rate = new SendRate();
 	// A binary heap of events by time (and order of scheduling, for ties).
@@ -66,6 +67,8 @@ function simulate({ n = 3000, ceiling = 200, cap, adaptive = true, latency = 20,
 	let peakInFlight = 0;
 	const retries = [];
 	let window = { second: -1, count: 0 };
+	const bucket = { tokens: server.burst ?? 0, at: now };
+	let firstSentAt;
 	let serving = 0;
 	const queue = [];
 	// Time spent at each number of requests at MEP, for the median while any were.
@@ -94,6 +97,12 @@ function simulate({ n = 3000, ceiling = 200, cap, adaptive = true, latency = 20,
 			if (window.second !== second) window = { second, count: 0 };
 			window.count += 1;
 			at(now, () => reply(window.count > server.perSecond ? 429 : 200));
+		} else if (server.kind === 'bucket') {
+			bucket.tokens = Math.min(server.burst, bucket.tokens + ((now - bucket.at) * server.perSecond) / 1000);
+			bucket.at = now;
+			const admitted = bucket.tokens >= 1;
+			if (admitted) bucket.tokens -= 1;
+			at(now, () => reply(admitted ? 200 : 429));
 		} else if (server.kind === 'fail') at(now, () => reply(random() < server.share ? 503 : 200));
 		else at(now, () => reply(200));
 	};
@@ -119,6 +128,7 @@ function simulate({ n = 3000, ceiling = 200, cap, adaptive = true, latency = 20,
 			peakInFlight = Math.max(peakInFlight, inFlight);
 			limit.noteInFlight(now, inFlight);
 			requests += 1;
+			firstSentAt ??= now;
 			const sentAt = now;
 			cpu(jitter(cpuMs / 2), () =>
 				at(now + latency / 2, () => {
@@ -160,7 +170,7 @@ function simulate({ n = 3000, ceiling = 200, cap, adaptive = true, latency = 20,
 	const total = busy.reduce((sum, [, ms]) => sum + ms, 0);
 	let sum = 0;
 	const medianAtMep = busy.find(([, ms]) => (sum += ms) >= total / 2)?.[0] ?? 0;
-	return { seconds: now / 1000, itemsPerSecond: (done * 1000) / now, requests, rateLimited, peakInFlight, medianAtMep, started: limit.started, peak: limit.peak, ended: limit.current, limits };
+	return { seconds: (now - startMs) / 1000, itemsPerSecond: (done * 1000) / (now - startMs), whileSending: (done * 1000) / (now - firstSentAt), requests, rateLimited, peakInFlight, medianAtMep, started: limit.started, peak: limit.peak, ended: limit.current, limits };
 }
 
 describe('the in-flight limit', () => {
@@ -232,6 +242,50 @@ describe('after MEP answers 429', () => {
 			expect(run.rateLimited).toBeLessThan(run.requests * 0.05);
 			expect(run.ended).toBeLessThan(run.peak); // the limit fell too
 		}
+	});
+
+	test.each([
+		['a count per wall-clock second', '90%', { kind: 'rate', perSecond: 300 }, 0.9],
+		["a token bucket holding half a second's burst", '90%', { kind: 'bucket', perSecond: 300, burst: 150 }, 0.9],
+		["a token bucket holding a tenth of a second's burst", '80%', { kind: 'bucket', perSecond: 300, burst: 30 }, 0.8],
+	])('on %s (300 a second) the node finds the limit, not a burst: a median ≥ %s of it while sending, under 2%% 429s', (shape, shareText, server, share) => {
+		// Four starts, at different points of MEP's second.
+		const runs = [1, 2, 3, 4].map((seed) => simulate({ latency: 20, n: 5000, server, seed, startMs: seed * 237 }));
+		const shares = runs.map((run) => run.whileSending / 300).sort((a, b) => a - b);
+		expect((shares[1] + shares[2]) / 2).toBeGreaterThanOrEqual(share);
+		expect(shares[0]).toBeGreaterThan(0.75);
+		for (const run of runs) expect(run.rateLimited).toBeLessThan(run.requests * 0.02);
+	});
+
+	test('a token bucket: the requests MEP accepted while it refused, answered during the pause, tell its rate', () => {
+		const rate = new SendRate();
+		// A burst of 40 accepted in 40 ms, then refusals: the last second counted 40.
+		for (let sentAt = 960; sentAt <= 1040; sentAt += 1) rate.take(sentAt);
+		for (let i = 0; i < 40; i += 1) rate.answered(1000 + i, 960 + i, 'answered');
+		rate.answered(1040, 1020, 'rateLimited', 1000);
+		expect(rate.rate).toBeCloseTo(40 * PACING.rateBeta, 0);
+		// Sent 1020–1040, one each millisecond: every third let through, as a bucket refilling 333 a second does.
+		for (let sentAt = 1021; sentAt <= 1040; sentAt += 1) rate.answered(sentAt + 20, sentAt, sentAt % 3 === 0 ? 'answered' : 'rateLimited');
+		expect(rate.rate).toBeGreaterThan(280 * PACING.rateBeta);
+		expect(rate.rate).toBeLessThan(360 * PACING.rateBeta);
+		// An uncertain estimate: past it the rate climbs steadily (not leveling off under it) until MEP refuses again.
+		const limit = rate.rate / PACING.rateBeta;
+		rate.take(2040);
+		rate.answered(4040, 4020, 'answered');
+		expect(rate.rate).toBeGreaterThan(limit);
+	});
+
+	test('a count per second: refusals only, for long enough, leave the count of the last second as the limit, where the rate levels off', () => {
+		const rate = new SendRate();
+		for (let sentAt = 680; sentAt <= 1000; sentAt += 1) rate.take(sentAt);
+		for (let i = 0; i < 300; i += 1) rate.answered(700 + i, 680 + i, 'answered');
+		rate.answered(1000, 980, 'rateLimited', 1000);
+		for (let sentAt = 981; sentAt <= 1000; sentAt += 1) rate.answered(sentAt + 20, sentAt, 'rateLimited');
+		expect(rate.rate).toBeCloseTo(300 * PACING.rateBeta, 0);
+		rate.take(2000);
+		rate.answered(6000, 5980, 'answered');
+		expect(rate.rate).toBeLessThan(300);
+		expect(rate.rate).toBeGreaterThan(300 * PACING.rateBeta);
 	});
 
 	test('the first 429 pauses sending for Retry-After, then one request may go', () => {

@@ -46,6 +46,9 @@ export class InFlightLimit {
 
 	private lastCutAt = Number.NEGATIVE_INFINITY;
 
+	/** Brought down for MEP's 429s to what the send rate needed. */
+	private rateCut = false;
+
 	/** The share of recent answers that said MEP is overloaded (moving average). */
 	private overloadShare = 0;
 
@@ -101,16 +104,23 @@ export class InFlightLimit {
 	 */
 	answered(now: number, sentAt: number, signal: PaceSignal, sendRate?: number, rttMs = now - sentAt): void {
 		if (this.phase === 'fixed' || signal === 'unsent') return;
+		const needed = sendRate === undefined || this.rtt === undefined ? undefined : Math.max(1, Math.ceil((sendRate * this.rtt * PACING.rateHeadroom) / 1000));
 		if (signal === 'rateLimited') {
-			if (sendRate === undefined || this.rtt === undefined) return;
-			const needed = Math.max(1, Math.ceil((sendRate * this.rtt * PACING.rateHeadroom) / 1000));
-			if (needed >= this.round.limit) return;
+			if (needed === undefined || needed >= this.round.limit) return;
+			this.rateCut = true;
 			this.phase = 'probe';
 			this.previous = undefined;
 			this.base = needed;
 			this.round = this.newRound(needed, false, now);
-			this.trace?.(`limit ${this.round.limit}: MEP answered 429; the send rate of ${Math.round(sendRate)}/s needs no more`);
+			this.trace?.(`limit ${this.round.limit}: MEP answered 429; the send rate of ${Math.round(sendRate!)}/s needs no more`);
 			return;
+		}
+		// Brought down for a send rate that has risen since (its estimate refined, its climb back): never below what it needs.
+		if (signal === 'answered' && this.rateCut && needed !== undefined && needed > this.base * PACING.probeStep) {
+			this.previous = undefined;
+			this.base = Math.min(this.ceiling, needed);
+			this.round = this.newRound(this.base, false, now);
+			this.trace?.(`limit ${this.round.limit}: the send rate of ${Math.round(sendRate!)}/s needs it`);
 		}
 		this.overloadShare += ((signal === 'overloaded' ? 1 : 0) - this.overloadShare) / PACING.overloadWindow;
 		if (signal === 'overloaded') {

@@ -35,6 +35,20 @@ export class SendRate {
 
 	private acceptedTenth = 0;
 
+	/**
+	 * The requests sent while MEP refused, from the first refused to the last one sent before the
+	 * cut: how many it accepted among them tells a limiter that lets some through while it refuses
+	 * (a token bucket: its refill rate) from one that refuses all until its window ends (a count per
+	 * second: then the count over the last second says it).
+	 */
+	private refusing?: { from: number; to: number; cutAt: number; acceptedSentAt: number[]; refused: number; countRate: number; wholeSecond: boolean; previousMax: number; first: boolean };
+
+	/** Whether the last estimate of MEP's limit can be trusted: else the rate climbs past it steadily until MEP refuses again. */
+	private certain = true;
+
+	/** Since when the account has sent without a pause or a second's gap. */
+	private sendingSince = 0;
+
 	constructor(private readonly trace?: (message: string) => void) {}
 
 	/** Milliseconds until a request may go, 0 when it may go now. */
@@ -49,6 +63,7 @@ export class SendRate {
 	take(now: number): void {
 		// Since the last request or the end of MEP's pause, whichever came later.
 		const idleMs = now - Math.max(this.lastSentAt, this.lastThrottleAt);
+		if (now - this.lastSentAt > PACING.rateIdleMs) this.sendingSince = Math.max(this.sendingSince, now);
 		this.lastSentAt = now;
 		if (this.rate === undefined) return;
 		// A second or more without a request, beyond the rate's own spacing, probed nothing: the climb
@@ -66,18 +81,24 @@ export class SendRate {
 		if (signal === 'unsent') return;
 		this.countAccepted(now, signal === 'rateLimited' ? 0 : 1);
 		if (signal === 'rateLimited') {
-			if (sentAt <= this.lastCutAt) return; // once per round trip: those sent before the cut were sent too fast already
+			if (sentAt <= this.lastCutAt) {
+				// Sent before the cut, too fast already: it widens the span MEP was refusing.
+				const refusing = this.refusing;
+				if (refusing && sentAt <= refusing.cutAt) {
+					refusing.refused += 1;
+					refusing.from = Math.min(refusing.from, sentAt);
+					refusing.to = Math.max(refusing.to, sentAt);
+					this.estimate(now);
+				}
+				return;
+			}
 			const first = this.rate === undefined;
 			this.lastCutAt = now;
 			this.lastThrottleAt = now;
-			const accepted = Math.max(1, this.accepted.reduce((sum, count) => sum + count, 0));
-			// MEP's limit held where it was: every probe past it costs a Retry-After pause, so probe later.
-			// (Not when it reads lower: a 429 after a quiet second reads as a tiny limit, and must not climb back slowly from it.)
-			const steady = !first && Math.abs(accepted - this.maxRate) <= Math.max(1, this.maxRate * 0.1);
-			this.cubicScale = steady ? Math.max(PACING.rateCubicScale / 64, this.cubicScale / 8) : PACING.rateCubicScale;
-			this.maxRate = accepted;
+			const countRate = Math.max(1, this.accepted.reduce((sum, count) => sum + count, 0));
+			this.refusing = { from: sentAt, to: sentAt, cutAt: now, acceptedSentAt: [], refused: 1, countRate, wholeSecond: now - this.sendingSince >= 1000, previousMax: this.maxRate, first };
 			this.refill(now);
-			this.rate = this.maxRate * PACING.rateBeta;
+			this.estimate(now, true);
 			// MEP's Retry-After holds for every request to the account; without one, the first 429 pauses a little.
 			const pauseMs = retryAfterMs ?? (first ? PACING.firstPauseMs : 0);
 			if (pauseMs > 0) {
@@ -87,18 +108,56 @@ export class SendRate {
 				this.filledAt = this.pauseUntil;
 				// The climb back starts when MEP lets the account send again.
 				this.lastThrottleAt = this.pauseUntil;
+				this.sendingSince = this.pauseUntil;
 			}
-			this.trace?.(`send rate ${Math.round(this.rate)}/s: MEP answered 429 having accepted ${this.maxRate} in the last second${pauseMs > 0 ? `; paused ${this.pauseUntil - now} ms` : ''}`);
+			this.trace?.(`send rate ${Math.round(this.rate!)}/s: MEP answered 429 having accepted ${countRate} in the last second${pauseMs > 0 ? `; paused ${this.pauseUntil - now} ms` : ''}`);
 			return;
 		}
 		if (this.rate === undefined) return;
+		const refusing = this.refusing;
+		if (refusing && sentAt >= refusing.from && sentAt <= refusing.cutAt) {
+			refusing.acceptedSentAt.push(sentAt);
+			this.estimate(now);
+		}
 		this.refill(now);
 		this.climb(now);
+	}
+
+	/**
+	 * MEP's limit, from the last cut: the rate it accepted while refusing when it let some through
+	 * (enough of them, over a span long enough to count), else what it accepted over the last second.
+	 * Answers still in flight at the cut refine it while the account pauses.
+	 */
+	private estimate(now: number, cut = false): void {
+		const refusing = this.refusing!;
+		const spanMs = refusing.to - refusing.from;
+		const between = refusing.acceptedSentAt.filter((at) => at > refusing.from && at < refusing.to).length;
+		const bucketLike = between >= PACING.refusingMinAccepted && spanMs > 0;
+		const refilled = (between * 1000) / spanMs;
+		// What a bucket refilled while it refused is its rate, but read over a few requests; over a whole second of
+		// sending the count says it too, with the burst the bucket held at its start: the two halve their errors.
+		const limit = !bucketLike ? refusing.countRate : refusing.wholeSecond ? (refusing.countRate + refilled) / 2 : refilled;
+		// A count over a whole second of sending is MEP's limit; so is a shorter one when MEP then refused
+		// everything for long enough that a limiter refilling at that rate would have let some through.
+		this.certain = refusing.wholeSecond || (!bucketLike && between === 0 && spanMs * refusing.countRate >= 2000);
+		// MEP's limit held where it was: every probe past it costs a Retry-After pause, so probe later.
+		// (Not when it reads lower: a 429 after a quiet second reads as a tiny limit, and must not climb back slowly from it.)
+		const steady = !refusing.first && Math.abs(limit - refusing.previousMax) <= Math.max(1, refusing.previousMax * 0.1);
+		if (!cut && this.maxRate === limit) return;
+		this.cubicScale = steady ? Math.max(PACING.rateCubicScale / 64, this.cubicScale / 8) : PACING.rateCubicScale;
+		this.maxRate = limit;
+		this.rate = this.maxRate * PACING.rateBeta;
+		if (now > this.pauseUntil) this.climb(now);
+		if (limit !== refusing.countRate) this.trace?.(`send rate ${Math.round(this.rate)}/s: MEP accepted ${Math.round(limit)}/s while it refused (${between} of the requests sent over ${Math.round(spanMs)} ms)`);
 	}
 
 	/** The rate along the climb back, `now`. */
 	private climb(now: number): void {
 		const seconds = Math.max(0, now - this.lastThrottleAt) / 1000;
+		if (!this.certain) {
+			this.rate = this.maxRate * (PACING.rateBeta + PACING.rateUncertainGrowth * seconds);
+			return;
+		}
 		// The curve levels off a little under MEP's limit, where its busiest seconds still fit.
 		const plateau = this.maxRate * PACING.ratePlateau;
 		const k = Math.cbrt((plateau - this.maxRate * PACING.rateBeta) / this.cubicScale);

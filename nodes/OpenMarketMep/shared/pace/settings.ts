@@ -45,6 +45,10 @@ export const PACING = {
 	rateBeta: 0.9,
 	rateCubicScale: 0.025,
 	ratePlateau: 0.97,
+	/** A limit read from the requests MEP accepted while it refused needs at least this many of them. */
+	refusingMinAccepted: 3,
+	/** Past an uncertain estimate of MEP's limit the rate grows by this share of it each second, until MEP refuses again. */
+	rateUncertainGrowth: 0.1,
 	/** A gap between requests longer than this is idle time, which the climb back does not count. */
 	rateIdleMs: 1000,
 	/** The token bucket holds at most this long a burst. */
