@@ -3,11 +3,15 @@ import type { PaceSignal } from './permit';
 
 /**
  * The send rate after a 429, in the manner of the AWS SDKs' adaptive retry mode: none until MEP
- * answers 429. Then the rate MEP accepted over the last second is taken as its limit; the node
- * sends at 90% of it and, once MEP lets it send again, climbs back along a CUBIC curve that levels
- * off just under that limit and passes it slowly. A 429 also pauses every request to the account
- * for MEP's Retry-After (the first 0.5 s without one): MEP asked for it, and every request sent
- * before its window ends would be refused.
+ * answers 429. Then MEP's limit is read from its answers, in a window that fits its limiter: what
+ * it let through among the requests still out when it began refusing (a token bucket's refill
+ * rate), else what it accepted over the last second (a count per second refuses everything past
+ * its limit until the second ends). The node sends at 90% of it and, once MEP lets it send again,
+ * climbs back along a CUBIC curve that levels off just under the limit and passes it slowly; a
+ * limit read from a few requests, or from less than a second of sending, is passed steadily until
+ * MEP refuses again. A 429 also pauses every request to the account for MEP's Retry-After (the
+ * first 0.5 s without one): MEP asked for it, and every request sent before its window ends would
+ * be refused.
  */
 export class SendRate {
 	/** Requests per second; undefined until MEP answers 429. */
@@ -41,7 +45,7 @@ export class SendRate {
 	 * (a token bucket: its refill rate) from one that refuses all until its window ends (a count per
 	 * second: then the count over the last second says it).
 	 */
-	private refusing?: { from: number; to: number; cutAt: number; acceptedSentAt: number[]; refused: number; countRate: number; wholeSecond: boolean; previousMax: number; first: boolean };
+	private refusing?: { from: number; to: number; cutAt: number; acceptedSentAt: number[]; countRate: number; wholeSecond: boolean; previousMax: number; first: boolean };
 
 	/** Whether the last estimate of MEP's limit can be trusted: else the rate climbs past it steadily until MEP refuses again. */
 	private certain = true;
@@ -85,7 +89,6 @@ export class SendRate {
 				// Sent before the cut, too fast already: it widens the span MEP was refusing.
 				const refusing = this.refusing;
 				if (refusing && sentAt <= refusing.cutAt) {
-					refusing.refused += 1;
 					refusing.from = Math.min(refusing.from, sentAt);
 					refusing.to = Math.max(refusing.to, sentAt);
 					this.estimate(now);
@@ -96,7 +99,7 @@ export class SendRate {
 			this.lastCutAt = now;
 			this.lastThrottleAt = now;
 			const countRate = Math.max(1, this.accepted.reduce((sum, count) => sum + count, 0));
-			this.refusing = { from: sentAt, to: sentAt, cutAt: now, acceptedSentAt: [], refused: 1, countRate, wholeSecond: now - this.sendingSince >= 1000, previousMax: this.maxRate, first };
+			this.refusing = { from: sentAt, to: sentAt, cutAt: now, acceptedSentAt: [], countRate, wholeSecond: now - this.sendingSince >= 1000, previousMax: this.maxRate, first };
 			this.refill(now);
 			this.estimate(now, true);
 			// MEP's Retry-After holds for every request to the account; without one, the first 429 pauses a little.
