@@ -249,12 +249,12 @@ function runPlainClient(n, emulator) {
  * several): each adds its own N numbers. Answers each run's node time, and the span of all of them,
  * from the node's summary lines in n8n's log (JSON: their time and duration).
  */
-async function runTogether(n, env, emulator) {
+async function runTogether({ n, faults }, env, emulator) {
 	const server = await startN8nServer({ ...env, N8N_LOG_FORMAT: 'json' });
 	try {
 		const url = `${server.url}/webhook/${TOGETHER_PATH}`;
 		await waitUntilLive(url);
-		await emulator.prepare(KINDS.together().faults);
+		await emulator.prepare(faults);
 		const watch = watchPeakRss(server.child);
 		const calls = Array.from({ length: TOGETHER_RUNS }, (_, k) =>
 			fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ first: k * 1_000_000, n }), signal: AbortSignal.timeout(900_000) }).then((response) => response.status),
@@ -348,7 +348,7 @@ async function main() {
 						continue;
 					}
 					let result;
-					if (key === 'together') result = await runTogether(scenario.n, env, emulator);
+					if (key === 'together') result = await runTogether(scenario, env, emulator);
 					else {
 						await emulator.prepare(scenario.faults);
 						result = key === 'plainClient' ? { ...runPlainClient(scenario.n, emulator), ...(await emulator.outcome()) } : await runInN8n(workflowId(key, scenario.n, MEPS[scenario.target]), env, emulator);
