@@ -109,6 +109,14 @@ describe('requests in flight: adapted to MEP up to Max Requests in Flight, or fi
 		expect(summary.metadata.rateLimited).toBe(stats.rateLimited);
 		expect(summary.metadata.inFlightEnded).toBeLessThan(summary.metadata.inFlightPeak);
 		expect(result.logs.some((line) => line.level === 'debug' && /requests in flight: limit \d+: MEP answered 429/.test(line.message))).toBe(true);
+		// A count per second is read in MEP's own seconds (the emulator's Date header): its limit, not what a second of ours spanning two of its held.
+		const readings = result.logs.filter((line) => line.level === 'debug' && /MEP's limit read as/.test(line.message)).map((line) => line.message);
+		expect(readings.length).toBeGreaterThan(0);
+		// (MEP dates an answer when it sends it, 40 ms after it counted the request: a few counted late in one second may bear the next.)
+		const inOwnSecond = readings.map((message) => Number(/read as \d+\/s \((\d+) accepted in the second of its clock it refused in\)/.exec(message)?.[1])).filter(Boolean);
+		expect(inOwnSecond.length).toBeGreaterThan(0);
+		for (const count of inOwnSecond) expect(count).toBeGreaterThanOrEqual(50);
+		for (const count of inOwnSecond) expect(count).toBeLessThan(70);
 		expect(summary.message).toMatch(/then at most \d+ requests\/s after MEP's 429s/);
 		// Gentle: most requests went through the first time.
 		expect(stats.rateLimited).toBeLessThan(400 * 0.25);

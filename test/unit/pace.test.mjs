@@ -96,13 +96,14 @@ function simulate({ n = 3000, ceiling = 200, cap, adaptive = true, latency = 20,
 			const second = Math.floor(now / 1000);
 			if (window.second !== second) window = { second, count: 0 };
 			window.count += 1;
-			at(now, () => reply(window.count > server.perSecond ? 429 : 200));
+			at(now, () => reply(window.count > server.perSecond ? 429 : 200, second));
 		} else if (server.kind === 'bucket') {
 			bucket.tokens = Math.min(server.burst, bucket.tokens + ((now - bucket.at) * server.perSecond) / 1000);
 			bucket.at = now;
 			const admitted = bucket.tokens >= 1;
 			if (admitted) bucket.tokens -= 1;
-			at(now, () => reply(admitted ? 200 : 429));
+			const second = Math.floor(now / 1000);
+			at(now, () => reply(admitted ? 200 : 429, second));
 		} else if (server.kind === 'fail') at(now, () => reply(random() < server.share ? 503 : 200));
 		else at(now, () => reply(200));
 	};
@@ -133,14 +134,14 @@ function simulate({ n = 3000, ceiling = 200, cap, adaptive = true, latency = 20,
 			cpu(jitter(cpuMs / 2), () =>
 				at(now + latency / 2, () => {
 					noteAtMep(1);
-					serve((status) => {
+					serve((status, serverSecond) => {
 						noteAtMep(-1);
 						at(now + latency / 2, () =>
 							cpu(jitter(cpuMs / 2), () => {
 								inFlight -= 1;
 								limit.noteInFlight(now, inFlight);
 								const signal = status === 429 ? 'rateLimited' : status === 503 ? 'overloaded' : 'answered';
-								rate.answered(now, sentAt, signal, status === 429 ? 1000 : undefined);
+								rate.answered(now, sentAt, signal, status === 429 ? 1000 : undefined, serverSecond); // the second of MEP's clock, as its Date header says
 								limit.answered(now, sentAt, signal, rate.rate);
 								if (status === 429) {
 									rateLimited += 1;
@@ -182,6 +183,16 @@ describe('the in-flight limit', () => {
 		expect(far.peakInFlight).toBeLessThanOrEqual(200);
 		// Within a few round trips of its own (they grow as n8n gets busy).
 		expect(far.limits.find(([, value]) => value === 200)[0]).toBeLessThan(3000);
+	});
+
+	test('it quadruples only where MEP is far (200 ms); near (20 ms) it doubles, so a rate-limited MEP that begins to refuse finds fewer in flight', () => {
+		const steps = (run) => run.limits.slice(1).map(([, value], i) => value / run.limits[i][1]);
+		const far = simulate({ latency: 200, n: 4000, cpuMs: 0.5 });
+		const near = simulate({ latency: 20, n: 4000, cpuMs: 0.2 });
+		expect(steps(far)).toContain(4);
+		expect(Math.max(...steps(near))).toBeLessThanOrEqual(2);
+		expect(near.peak).toBe(200); // still at the ceiling
+		expect(near.limits.find(([, value]) => value === 200)[0]).toBeLessThan(1500);
 	});
 
 	test('never above the ceiling, and never more in flight than the limit', () => {
@@ -286,6 +297,34 @@ describe('after MEP answers 429', () => {
 		rate.answered(6000, 5980, 'answered');
 		expect(rate.rate).toBeLessThan(300);
 		expect(rate.rate).toBeGreaterThan(300 * PACING.rateBeta);
+	});
+
+	test("a count per second read in MEP's own seconds (its Date header): a last second of ours that spans two of MEP's reads MEP's limit, not twice it", () => {
+		const rate = new SendRate();
+		for (let sentAt = 980; sentAt <= 2100; sentAt += 1) rate.take(sentAt);
+		// 200 accepted late in MEP's second 10, then 300 early in its second 11, then a 429 in second 11.
+		for (let i = 0; i < 200; i += 1) rate.answered(1400 + i * 3, 1380 + i * 3, 'answered', undefined, 10);
+		for (let i = 0; i < 300; i += 1) rate.answered(2000 + i * 0.3, 1980 + i * 0.3, 'answered', undefined, 11);
+		rate.answered(2100, 2080, 'rateLimited', 1000, 11);
+		expect(rate.rate).toBeCloseTo(300 * PACING.rateBeta, 0);
+		// Without MEP's seconds, the last second of ours counted all 500.
+		const blind = new SendRate();
+		for (let sentAt = 980; sentAt <= 2100; sentAt += 1) blind.take(sentAt);
+		for (let i = 0; i < 200; i += 1) blind.answered(1400 + i * 3, 1380 + i * 3, 'answered');
+		for (let i = 0; i < 300; i += 1) blind.answered(2000 + i * 0.3, 1980 + i * 0.3, 'answered');
+		blind.answered(2100, 2080, 'rateLimited', 1000);
+		expect(blind.rate).toBeCloseTo(500 * PACING.rateBeta, 0);
+	});
+
+	test("a second of MEP's with more accepted before the one it refused in says the limiter is no count per second: the count over the last second of ours stands", () => {
+		const rate = new SendRate();
+		for (let sentAt = 980; sentAt <= 2100; sentAt += 1) rate.take(sentAt);
+		// A bucket: 280 let through in MEP's second 10, then 60 early in its second 11 before it ran dry.
+		for (let i = 0; i < 280; i += 1) rate.answered(1150 + i * 3, 1130 + i * 3, 'answered', undefined, 10);
+		for (let i = 0; i < 60; i += 1) rate.answered(2000 + i, 1980 + i, 'answered', undefined, 11);
+		rate.answered(2061, 2041, 'rateLimited', 1000, 11);
+		// All 340 were answered within the last second of ours; MEP's second 11 alone would read 60.
+		expect(rate.rate).toBeCloseTo(340 * PACING.rateBeta, 0);
 	});
 
 	test('the first 429 pauses sending for Retry-After, then one request may go', () => {

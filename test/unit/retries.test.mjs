@@ -5,12 +5,20 @@ import path from 'node:path';
 import { builtPath, loadSource } from '../helpers/source.mjs';
 
 const RETRIES = 'nodes/OpenMarketMep/shared/retries.ts';
-const { ItemTries, RetryBudget, RETRY, noAnswerKind, paceSignal, retryAfterMs, retryAfterOf } = loadSource(RETRIES);
+const { ItemTries, RetryBudget, RETRY, noAnswerKind, paceSignal, retryAfterMs, retryAfterOf, serverSecondOf } = loadSource(RETRIES);
 
 const withCode = (code, message = `request failed ${code}`) => Object.assign(new Error(message), { code });
 /** n8n wraps what its request helper throws: as n8n 2.x (the cause kept) and 1.x (only the texts). */
 const wrapped2x = (cause) => Object.assign(new Error('wrapped'), { name: 'NodeApiError', cause });
 const wrapped1x = (message) => Object.assign(new Error('The service refused the connection - perhaps it is offline'), { name: 'NodeApiError', messages: [message] });
+
+test("the second of MEP's clock an answer bears: its Date header (IMF-fixdate or RFC 850), none without one or when it is not a date", () => {
+	const answer = (date) => ({ statusCode: 200, headers: date === undefined ? {} : { date }, contentType: '', text: '' });
+	expect(serverSecondOf(answer('Mon, 07 Dec 2026 03:44:38 GMT'))).toBe(Date.UTC(2026, 11, 7, 3, 44, 38) / 1000);
+	expect(serverSecondOf(answer('Monday, 07-Dec-26 03:44:38 GMT'))).toBe(Date.UTC(2026, 11, 7, 3, 44, 38) / 1000);
+	expect(serverSecondOf(answer(undefined))).toBeUndefined();
+	expect(serverSecondOf(answer('yesterday'))).toBeUndefined();
+});
 
 describe('what a request that got no answer means', () => {
 	test.each([

@@ -261,3 +261,10 @@ export function retryAfterOf(answer: MepAnswer): number | undefined {
 	if (!retryAfters.has(answer)) retryAfters.set(answer, retryAfterMs(answer.headers['retry-after']));
 	return retryAfters.get(answer);
 }
+
+/** The second of MEP's clock an answer bears (its Date header, RFC 9110), for the send rate to count MEP's own seconds. */
+export function serverSecondOf(answer: MepAnswer): number | undefined {
+	const date = answer.headers.date;
+	const at = typeof date === 'string' ? parseHttpDate(date) : undefined;
+	return at === undefined ? undefined : Math.floor(at / 1000);
+}

@@ -19,7 +19,7 @@ import { MEP_ROLES } from './roles';
 import { accountKey } from './accountPaces';
 import type { RunPaces } from './accountPaces';
 import type { Permit } from './pace';
-import { ItemTries, noAnswerKind, paceSignal, retryAfterOf } from './retries';
+import { ItemTries, noAnswerKind, paceSignal, retryAfterOf, serverSecondOf } from './retries';
 import type { NoAnswer, RetryBudget } from './retries';
 import { readAnswer, readListAnswer } from './reading';
 import type { ElementSink } from './reading';
@@ -243,7 +243,7 @@ export class MepConnection {
 			}
 			const rateLimited = outcome.answer?.statusCode === 429;
 			if (rateLimited) run.counts.rateLimited += 1;
-			permit.release(paceSignal(outcome), rateLimited ? retryAfterOf(outcome.answer!) : undefined);
+			permit.release(paceSignal(outcome), rateLimited ? retryAfterOf(outcome.answer!) : undefined, outcome.answer && serverSecondOf(outcome.answer));
 			const waitMs = tries.next(outcome, deadline - monotonicNow());
 			if (waitMs === undefined) return { ...outcome, tries };
 			run.counts.retries += 1;

@@ -94,13 +94,13 @@ export class AccountPace {
 		return now;
 	}
 
-	/** @internal Permit: a request came back; MEP's answer had begun at `answerAt`. */
-	answered(sentAt: number, answerAt: number | undefined, signal: PaceSignal, retryAfterMs?: number): void {
+	/** @internal Permit: a request came back; MEP's answer had begun at `answerAt`, and bore `serverSecond` of MEP's clock. */
+	answered(sentAt: number, answerAt: number | undefined, signal: PaceSignal, retryAfterMs?: number, serverSecond?: number): void {
 		const now = this.now();
 		this.inFlight -= 1;
 		this.lastActiveAt = now;
 		this.limit.noteInFlight(now, this.inFlight);
-		this.sendRate.answered(now, sentAt, signal, retryAfterMs);
+		this.sendRate.answered(now, sentAt, signal, retryAfterMs, serverSecond);
 		this.limit.answered(now, sentAt, signal, this.sendRate.rate, (answerAt ?? now) - sentAt);
 		this.pump();
 	}

@@ -166,7 +166,8 @@ export class InFlightLimit {
 		const gain = this.previous ? round.rate! / this.previous.rate! : 2;
 		const grew = gain >= PACING.startGain;
 		if (grew && round.limit < Math.min(this.ceiling, this.cap)) {
-			const leap = gain >= PACING.leapGain && this.previous;
+			// Far away only: near, doubling reaches any ceiling within a second, and a rate-limited MEP refuses as many as are in flight when it begins to.
+			const leap = gain >= PACING.leapGain && this.previous && (this.rtt ?? 0) >= PACING.leapRoundTripMs;
 			this.previous = round;
 			this.round = this.newRound(round.limit * (leap ? 4 : 2), false, now);
 			this.trace?.(`limit ${this.round.limit}: ${round.limit} in flight answered ${Math.round(round.rate!)}/s (×${gain.toFixed(2)})`);

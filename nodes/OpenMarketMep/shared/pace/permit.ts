@@ -18,6 +18,6 @@ export interface Permit {
 	 * ends at `release`.
 	 */
 	answerStarted(): void;
-	/** `retryAfterMs`: MEP's Retry-After with a 429. */
-	release(signal: PaceSignal, retryAfterMs?: number): void;
+	/** `retryAfterMs`: MEP's Retry-After with a 429; `serverSecond`: the second of MEP's clock its answer bears (its Date header). */
+	release(signal: PaceSignal, retryAfterMs?: number, serverSecond?: number): void;
 }

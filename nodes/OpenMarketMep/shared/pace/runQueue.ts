@@ -180,11 +180,11 @@ export class RunQueue {
 			answerStarted: () => {
 				answerAt ??= this.account.now();
 			},
-			release: (signal: PaceSignal, retryAfterMs?: number) => {
+			release: (signal: PaceSignal, retryAfterMs?: number, serverSecond?: number) => {
 				if (released) return;
 				released = true;
 				this.inFlight -= 1;
-				this.account.answered(sentAt, answerAt, signal, retryAfterMs);
+				this.account.answered(sentAt, answerAt, signal, retryAfterMs, serverSecond);
 			},
 		});
 		return true;

@@ -39,13 +39,16 @@ export class SendRate {
 
 	private acceptedTenth = 0;
 
+	/** Answers MEP accepted by the second of MEP's clock they bear (HTTP's Date header), over its last few seconds. */
+	private readonly acceptedInServerSecond = new Map<number, number>();
+
 	/**
 	 * The requests sent while MEP refused, from the first refused to the last one sent before the
 	 * cut: how many it accepted among them tells a limiter that lets some through while it refuses
 	 * (a token bucket: its refill rate) from one that refuses all until its window ends (a count per
 	 * second: then the count over the last second says it).
 	 */
-	private refusing?: { from: number; to: number; cutAt: number; acceptedSentAt: number[]; countRate: number; wholeSecond: boolean; previousMax: number; first: boolean };
+	private refusing?: { from: number; to: number; cutAt: number; acceptedSentAt: number[]; countRate: number; serverSecond?: number; wholeSecond: boolean; previousMax: number; first: boolean };
 
 	/** Whether the last estimate of MEP's limit can be trusted: else the rate climbs past it steadily until MEP refuses again. */
 	private certain = true;
@@ -81,9 +84,11 @@ export class SendRate {
 		this.tokens -= 1;
 	}
 
-	answered(now: number, sentAt: number, signal: PaceSignal, retryAfterMs?: number): void {
+	/** `serverSecond`: the second of MEP's clock its answer bears (its Date header), when it has one. */
+	answered(now: number, sentAt: number, signal: PaceSignal, retryAfterMs?: number, serverSecond?: number): void {
 		if (signal === 'unsent') return;
 		this.countAccepted(now, signal === 'rateLimited' ? 0 : 1);
+		if (signal !== 'rateLimited' && serverSecond !== undefined) this.countInServerSecond(serverSecond);
 		if (signal === 'rateLimited') {
 			if (sentAt <= this.lastCutAt) {
 				// Sent before the cut, too fast already: it widens the span MEP was refusing.
@@ -99,7 +104,7 @@ export class SendRate {
 			this.lastCutAt = now;
 			this.lastThrottleAt = now;
 			const countRate = Math.max(1, this.accepted.reduce((sum, count) => sum + count, 0));
-			this.refusing = { from: sentAt, to: sentAt, cutAt: now, acceptedSentAt: [], countRate, wholeSecond: now - this.sendingSince >= 1000, previousMax: this.maxRate, first };
+			this.refusing = { from: sentAt, to: sentAt, cutAt: now, acceptedSentAt: [], countRate, serverSecond, wholeSecond: now - this.sendingSince >= 1000, previousMax: this.maxRate, first };
 			this.refill(now);
 			this.estimate(now, true);
 			// MEP's Retry-After holds for every request to the account; without one, the first 429 pauses a little.
@@ -113,7 +118,7 @@ export class SendRate {
 				this.lastThrottleAt = this.pauseUntil;
 				this.sendingSince = this.pauseUntil;
 			}
-			this.trace?.(`send rate ${Math.round(this.rate!)}/s: MEP answered 429 having accepted ${countRate} in the last second${pauseMs > 0 ? `; paused ${this.pauseUntil - now} ms` : ''}`);
+			this.trace?.(`MEP answered 429${pauseMs > 0 ? `; paused ${this.pauseUntil - now} ms` : ''}`);
 			return;
 		}
 		if (this.rate === undefined) return;
@@ -127,9 +132,10 @@ export class SendRate {
 	}
 
 	/**
-	 * MEP's limit, from the last cut: the rate it accepted while refusing when it let some through
-	 * (enough of them, over a span long enough to count), else what it accepted over the last second.
-	 * Answers still in flight at the cut refine it while the account pauses.
+	 * MEP's limit, from the last cut: the rate it let through while it refused when it let some
+	 * through (a bucket's refill), else what it accepted in the second of its own clock it refused in
+	 * (a count per second's very limit), else over the last second of ours. Answers still in flight
+	 * at the cut refine it while the account pauses.
 	 */
 	private estimate(now: number, cut = false): void {
 		const refusing = this.refusing!;
@@ -137,11 +143,19 @@ export class SendRate {
 		const between = refusing.acceptedSentAt.filter((at) => at > refusing.from && at < refusing.to).length;
 		const bucketLike = between >= PACING.refusingMinAccepted && spanMs > 0;
 		const refilled = (between * 1000) / spanMs;
+		// A limiter that refused everything: what it accepted in the second of its own clock in which it refused
+		// (a count per second's very limit), else over the last second of ours.
+		const inServerSecond = refusing.serverSecond === undefined ? 0 : (this.acceptedInServerSecond.get(refusing.serverSecond) ?? 0);
+		// A count per second accepts the same in every second it refuses in, and no more in any other: a second of
+		// its own clock with more accepted before it says the limiter is not one.
+		let before = 0;
+		for (const [second, count] of this.acceptedInServerSecond) if (second < refusing.serverSecond!) before = Math.max(before, count);
+		const counted = inServerSecond > 0 && inServerSecond >= before ? inServerSecond : refusing.countRate;
 		// What a bucket refilled while it refused is its rate, but read over a few requests; over a whole second of
 		// sending the count says it too, with the burst the bucket held at its start: the two halve their errors.
-		const limit = !bucketLike ? refusing.countRate : refusing.wholeSecond ? (refusing.countRate + refilled) / 2 : refilled;
-		// A count over a whole second of sending is MEP's limit; so is a shorter one when MEP then refused
-		// everything for long enough that a limiter refilling at that rate would have let some through.
+		const limit = !bucketLike ? counted : refusing.wholeSecond ? (refusing.countRate + refilled) / 2 : refilled;
+		// Read over a whole second of sending, the limit holds; read from a burst it may be a bucket's burst, unless
+		// MEP then refused everything for long enough that a limiter refilling at that rate would have let some through.
 		this.certain = refusing.wholeSecond || (!bucketLike && between === 0 && spanMs * refusing.countRate >= 2000);
 		// MEP's limit held where it was: every probe past it costs a Retry-After pause, so probe later.
 		// (Not when it reads lower: a 429 after a quiet second reads as a tiny limit, and must not climb back slowly from it.)
@@ -151,7 +165,13 @@ export class SendRate {
 		this.maxRate = limit;
 		this.rate = this.maxRate * PACING.rateBeta;
 		if (now > this.pauseUntil) this.climb(now);
-		if (limit !== refusing.countRate) this.trace?.(`send rate ${Math.round(this.rate)}/s: MEP accepted ${Math.round(limit)}/s while it refused (${between} of the requests sent over ${Math.round(spanMs)} ms)`);
+		if (!this.trace) return;
+		const how = bucketLike
+			? `${between} let through among the requests sent over ${Math.round(spanMs)} ms while it refused${refusing.wholeSecond ? `, ${refusing.countRate} accepted over the last second` : ''}`
+			: counted === inServerSecond
+				? `${inServerSecond} accepted in the second of its clock it refused in`
+				: `${refusing.countRate} accepted over the last second`;
+		this.trace(`send rate ${Math.round(this.rate)}/s: MEP's limit read as ${Math.round(limit)}/s (${how})${this.certain ? '' : '; to be passed steadily until MEP refuses again'}`);
 	}
 
 	/** The rate along the climb back, `now`. */
@@ -172,6 +192,11 @@ export class SendRate {
 		const burst = Math.max(1, (this.rate * PACING.rateBurstMs) / 1000);
 		this.tokens = Math.min(burst, this.tokens + ((now - this.filledAt) * this.rate) / 1000);
 		this.filledAt = now;
+	}
+
+	private countInServerSecond(second: number): void {
+		this.acceptedInServerSecond.set(second, (this.acceptedInServerSecond.get(second) ?? 0) + 1);
+		if (this.acceptedInServerSecond.size > 4) for (const kept of this.acceptedInServerSecond.keys()) if (kept < second - 3) this.acceptedInServerSecond.delete(kept);
 	}
 
 	private countAccepted(now: number, count: number): void {

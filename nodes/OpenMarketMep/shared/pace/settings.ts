@@ -16,6 +16,8 @@ export const PACING = {
 	/** Start: the limit doubles each round while answers per second grow by this factor, and quadruples while they grow by `leapGain` (far from any bottleneck). */
 	startGain: 1.25,
 	leapGain: 1.8,
+	/** …but quadruples only where MEP is this far (round trip): near, the first 429s of a rate-limited MEP are as many as are in flight when it begins to refuse. */
+	leapRoundTripMs: 100,
 	/** Then one round a step above the limit, one a step below… */
 	probeStep: 1.25,
 	/** …moving a step up when the round above answered this much more per second, a step down when less than `holdGain` more (the extra requests only queued; in doubt, down). */
@@ -47,8 +49,12 @@ export const PACING = {
 	ratePlateau: 0.97,
 	/** A limit read from the requests MEP accepted while it refused needs at least this many of them. */
 	refusingMinAccepted: 3,
-	/** Past an uncertain estimate of MEP's limit the rate grows by this share of it each second, until MEP refuses again. */
-	rateUncertainGrowth: 0.1,
+	/**
+	 * Past an uncertain estimate of MEP's limit (read from a burst: a count per second and a token
+	 * bucket look alike there) the rate grows by this share of it each second until MEP refuses
+	 * again, where the next estimate is read from a paced second.
+	 */
+	rateUncertainGrowth: 0.25,
 	/** A gap between requests longer than this is idle time, which the climb back does not count. */
 	rateIdleMs: 1000,
 	/** The token bucket holds at most this long a burst. */
