@@ -52,13 +52,18 @@ export class NumberCollector {
 			this.other.add(msisdn);
 			return false;
 		}
+		this.addNumber(Number(msisdn));
+		return true;
+	}
+
+	/** Adds one international number, already a number (the byte reader's). */
+	addNumber(value: number): void {
 		if (this.length === this.numbers.length) {
 			const grown = new Float64Array(this.numbers.length * 2);
 			grown.set(this.numbers);
 			this.numbers = grown;
 		}
-		this.numbers[this.length++] = Number(msisdn);
-		return true;
+		this.numbers[this.length++] = value;
 	}
 
 	/** The list, sorted and each number once. */
@@ -76,6 +81,11 @@ export class NumberCollector {
 /** Whether a list holds a number (binary search: a list of a million answers in 20 steps). */
 export function holds(list: MemberNumbers, msisdn: string): boolean {
 	return placeIn(list, msisdn) >= 0;
+}
+
+/** Whether a list holds an international number, already a number. */
+export function holdsNumber(list: MemberNumbers, value: number): boolean {
+	return found(list.numbers, value) >= 0;
 }
 
 /** A number's place in a list (its international numbers, then the others), or -1 when it holds none. */
