@@ -91,7 +91,8 @@ async function startEmulatorProcess(dir) {
 		if (!response.ok) throw new Error(`emulator GET ${route}: ${response.status}`);
 		return response.json();
 	};
-	return { baseUrl, urls: { baseUrl, serviceManagerUrl: `${baseUrl}/servicemanager`, cieUrl: `${baseUrl}/servicemanager-cie` }, admin, stop };
+	// ownRequests: the list requests that were the bench's own (the rendering), not polls.
+	return { baseUrl, urls: { baseUrl, serviceManagerUrl: `${baseUrl}/servicemanager`, cieUrl: `${baseUrl}/servicemanager-cie` }, admin, stop, ownRequests: 1 };
 }
 
 
@@ -180,7 +181,7 @@ async function main() {
 			while (watching) {
 				try {
 					const [requests, stats] = await Promise.all([emulator.admin('requests'), emulator.admin('stats')]);
-					const polls = requests.filter((r) => r.path === POLL_ROUTE);
+					const polls = requests.filter((r) => r.path === POLL_ROUTE).slice(emulator.ownRequests);
 					for (const [i, r] of polls.entries()) {
 						mepPolls[i] ??= { receivedAt: Date.parse(r.at) };
 						mepPolls[i].status = r.status;
