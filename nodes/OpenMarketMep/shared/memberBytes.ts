@@ -25,8 +25,8 @@ const GREATER = 62;
 
 /** A member with more children than this is not what MEP sends: the saxes reading takes over. */
 const MAX_CHILDREN = 8;
-/** A member split between two pieces is read from its start and this many bytes of the next piece. */
-const JOIN_BYTES = 4096;
+/** A member split between two pieces is read from its start and this many bytes of the next piece (a member is about 170; with the carry under 4 KB, Buffer.concat takes it from its pool). */
+const JOIN_BYTES = 1024;
 /** Bytes held between two pieces (a member split between them); more is not a member list as MEP writes it. */
 const MAX_CARRY = 64 * 1024;
 
