@@ -3,13 +3,14 @@
 // (test/helpers/n8n.mjs activeTrigger): a baseline poll, a poll that finds 50 joins and 50 leaves,
 // and `repeats` polls with no change. Prints one JSON line: poll times, the longest event-loop
 // stall during the polls, this process's peak RSS and its baseline, the static data's size, the
-// timers the code left pending. One configuration per process: the peak RSS is the process's
-// lifetime peak. With --report-existing, instead: one first poll with Options › Report Existing
+// timers the code left pending. The emulator renders each list once, before the poll that reads
+// it (--render-lists-once), so that its work is not measured. One configuration per process: the
+// peak RSS is the process's lifetime peak. With --report-existing, instead: one first poll with Options › Report Existing
 // Members on First Poll (every member an event). Usage:
 // node --expose-gc bench/trigger.mjs [--members 100000] [--repeats 3] [--report-existing] [--checkout <dir>]
 // (--checkout: a checkout whose dist/ to measure, through its own test/helpers; default this one)
 import { parseArgs } from 'node:util';
-import { LOGIN, n8nHelpers, stallMonitor, startLargeEmulator, SUBSCRIPTION } from './largeList.mjs';
+import { LOGIN, n8nHelpers, renderList, stallMonitor, startLargeEmulator, SUBSCRIPTION } from './largeList.mjs';
 
 const { values } = parseArgs({
 	options: { members: { type: 'string', default: '100000' }, repeats: { type: 'string', default: '3' }, 'report-existing': { type: 'boolean', default: false }, checkout: { type: 'string' } },
@@ -18,7 +19,8 @@ const members = Number(values.members);
 const repeats = Number(values.repeats);
 
 const { activeTrigger } = await n8nHelpers(values.checkout);
-const emulator = await startLargeEmulator(members);
+const emulator = await startLargeEmulator(members, ['--render-lists-once', '--quiet']);
+await renderList(emulator.baseUrl);
 try {
 	await (values['report-existing'] ? reportExisting() : polls());
 } finally {
@@ -48,6 +50,7 @@ async function polls() {
 	const staticDataBytes = Buffer.byteLength(trigger.staticDataJson());
 	const change = await fetch(`${emulator.baseUrl}/_emulator/members`, { method: 'POST', body: JSON.stringify(emulator.change) });
 	if (!change.ok) throw new Error(await change.text());
+	await renderList(emulator.baseUrl);
 	global.gc?.();
 	const changes = await timed();
 	if (changes.result.items.length !== 100) throw new Error(`found ${changes.result.items.length} changes, expected 100`);

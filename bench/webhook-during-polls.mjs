@@ -36,7 +36,7 @@ import { parseArgs } from 'node:util';
 import { createUserFolder, freePort, importIntoN8n, logEvents, n8nEnv, n8nLogs, packPackage, removeUserFolder, root, startN8nServer, useN8nLine, waitUntilLive } from '../e2e/harness.mjs';
 import { emulatorCredential, triggerWorkflow, webhookTrigger, workflowWith } from '../e2e/workflows.mjs';
 import { installN8n } from '../scripts/install-n8n.mjs';
-import { numbers } from './largeList.mjs';
+import { numbers, renderList } from './largeList.mjs';
 
 const { values } = parseArgs({
 	options: {
@@ -71,7 +71,8 @@ async function startEmulatorProcess(dir) {
 	seed.subscriptions.find((s) => s.id === SUBSCRIPTION).members = numbers(members);
 	const seedFile = path.join(dir, 'seed.json');
 	writeFileSync(seedFile, JSON.stringify(seed));
-	const child = spawn(process.execPath, [path.join(root, 'emulator/cli.mjs'), '--port', '0', '--quiet', '--seed', seedFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+	// The list rendered once, before n8n starts (--render-lists-once): the emulator's work is not on the second core during the polls.
+	const child = spawn(process.execPath, [path.join(root, 'emulator/cli.mjs'), '--port', '0', '--quiet', '--render-lists-once', '--seed', seedFile], { stdio: ['ignore', 'pipe', 'inherit'] });
 	const stop = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
 	process.on('exit', stop);
 	const baseUrl = await new Promise((resolve, reject) => {
@@ -84,12 +85,14 @@ async function startEmulatorProcess(dir) {
 		child.once('exit', (code) => reject(new Error(`emulator exited ${code}: ${text}`)));
 	});
 	child.stdout.resume();
+	await renderList(baseUrl);
 	const admin = async (route) => {
 		const response = await fetch(`${baseUrl}/_emulator/${route}`, { signal: AbortSignal.timeout(10_000) });
 		if (!response.ok) throw new Error(`emulator GET ${route}: ${response.status}`);
 		return response.json();
 	};
-	return { baseUrl, urls: { baseUrl, serviceManagerUrl: `${baseUrl}/servicemanager`, cieUrl: `${baseUrl}/servicemanager-cie` }, admin, stop };
+	// ownRequests: the list requests that were the bench's own (the rendering), not polls.
+	return { baseUrl, urls: { baseUrl, serviceManagerUrl: `${baseUrl}/servicemanager`, cieUrl: `${baseUrl}/servicemanager-cie` }, admin, stop, ownRequests: 1 };
 }
 
 
@@ -178,7 +181,7 @@ async function main() {
 			while (watching) {
 				try {
 					const [requests, stats] = await Promise.all([emulator.admin('requests'), emulator.admin('stats')]);
-					const polls = requests.filter((r) => r.path === POLL_ROUTE);
+					const polls = requests.filter((r) => r.path === POLL_ROUTE).slice(emulator.ownRequests);
 					for (const [i, r] of polls.entries()) {
 						mepPolls[i] ??= { receivedAt: Date.parse(r.at) };
 						mepPolls[i].status = r.status;

@@ -17,6 +17,8 @@ const USAGE = `Usage: npm run emulator -- [options]
   --print-certificate    with --tls, print the certificate (PEM) after the banner
   --random-seed <n>      seed of the fault randomness (default 1)
   --no-204-body          omit the body of the variable-delete 204 (sent by default, as documented)
+  --render-lists-once    a member list's answer is rendered once and served again while
+                         unchanged (benchmarks: the client measured without the rendering)
   --quiet                no line per request
   --help
 `;
@@ -43,6 +45,7 @@ try {
 			'no-204-body': { type: 'boolean', default: false },
 			'send-204-body': { type: 'boolean', default: false }, // kept for older scripts: now the default
 			quiet: { type: 'boolean', default: false },
+			'render-lists-once': { type: 'boolean', default: false },
 			help: { type: 'boolean', default: false },
 		},
 	}));
@@ -81,6 +84,7 @@ try {
 		tls: values.tls,
 		randomSeed: number('random-seed'),
 		quiet: values.quiet,
+		renderListsOnce: values['render-lists-once'],
 		send204Body: !values['no-204-body'],
 	});
 } catch (error) {

@@ -16,7 +16,7 @@ export class MepReply extends Error {
 
 /**
  * XML success: 200, text/plain, chunked (no Content-Length), ISO-8859-1 bytes. `pieces`: the
- * document as strings (a long list, generated as it is written), else `xml` whole. `chunkBytes`:
+ * document as strings (a long list, generated as it is written) or as bytes already rendered, else `xml` whole. `chunkBytes`:
  * the body goes out in pieces of that many bytes, each written once the last one left, a moment
  * apart, so that the client reads them one by one (`onPiece` counts them). `onBytes`: told of
  * each write's bytes (a client that stops reading stops the writing once the socket's buffer fills).
@@ -24,7 +24,7 @@ export class MepReply extends Error {
 export async function sendXml(res, xml, { pieces, chunkBytes, onPiece, onBytes } = {}) {
 	res.writeHead(200, { 'Content-Type': 'text/plain', Server: SERVER_HEADER, 'Transfer-Encoding': 'chunked' });
 	for (const text of pieces ?? [xml]) {
-		const bytes = latin1Bytes(text);
+		const bytes = Buffer.isBuffer(text) ? text : latin1Bytes(text);
 		for (let at = 0; at < bytes.length; at += chunkBytes ?? bytes.length) {
 			if (res.destroyed) return;
 			const piece = chunkBytes ? bytes.subarray(at, at + chunkBytes) : bytes;

@@ -111,7 +111,9 @@ function readBody(req, limit) {
  * second, 0 = none) and concurrency (requests served at a time, the rest queued; 0 = no limit) as a
  * global fault rule, randomSeed (fault randomness), quiet (false: one stdout line per MEP request,
  * password redacted), send204Body (default true: see assumptions.mjs), requestLogLimit (default
- * 10,000), tls (HTTPS with a self-signed certificate made at start; its PEM is `certificate`).
+ * 10,000), tls (HTTPS with a self-signed certificate made at start; its PEM is `certificate`),
+ * renderListsOnce (a member list's answer is rendered once and its bytes served again while the
+ * list is unchanged: a benchmark's client is then measured without the emulator's rendering).
  * Without tls it starts listening before its first await, so a caller can start it the moment
  * it learns that a connection was refused.
  */
@@ -129,6 +131,7 @@ export async function startEmulator(options = {}) {
 		quiet = true,
 		send204Body = SUCCESS.variableDidNotExist.sendBodyByDefault,
 		requestLogLimit = REQUEST_LOG_LIMIT,
+		renderListsOnce = false,
 	} = options;
 	const startSeed = loadSeed(seed);
 	let state = createState(startSeed);
@@ -249,7 +252,7 @@ export async function startEmulator(options = {}) {
 				const { status, text, headers } = REJECTIONS.methodNotAllowed;
 				throw new MepReply(status, text(), { headers });
 			}
-			const result = CMX_ROUTES[url.pathname](state, url.searchParams);
+			const result = CMX_ROUTES[url.pathname](state, url.searchParams, { renderListsOnce });
 			if (result.xml !== undefined || result.pieces !== undefined) {
 				const onPiece = chunkBytes ? () => (stats.bodyPieces += 1) : undefined;
 				return await sendXml(res, result.xml, { pieces: result.pieces, chunkBytes, onPiece, onBytes: (bytes) => (stats.xmlBodyBytes += bytes) });

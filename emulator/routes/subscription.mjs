@@ -1,7 +1,7 @@
 // Subscription API routes (SPEC 4.6–4.13); the two broadcasts under /subscriptionapi are in broadcast.mjs.
 import { LIMITS, SUCCESS } from '../assumptions.mjs';
 import { canAccessCollection, newId, ROLES, ukTimestamp } from '../state.mjs';
-import { listDocument, listDocumentPieces } from '../xml.mjs';
+import { latin1Bytes, listDocument, listDocumentPieces } from '../xml.mjs';
 import { authenticate, booleanParameter, invalid, maxLength, msisdn, reject, required, requireRoles, unknownId } from './common.mjs';
 
 /** Subscriptions Manager or User, plus the two permissions every subscription call needs (SPEC 2.8). */
@@ -51,6 +51,7 @@ export const subscriptionRoutes = {
 		const known = state.networks[number] ?? 'UNKNOWN';
 		const index = memberIndex(subscription);
 		let member = index.get(number);
+		listChanged(subscription);
 		if (!member) {
 			member = { msisdn: number, network: known, startDate: ukTimestamp() };
 			subscription.members.push(member);
@@ -70,21 +71,16 @@ export const subscriptionRoutes = {
 		const index = memberIndex(subscription);
 		const member = index.get(number);
 		if (!member) return { xml: SUCCESS.removeUserNotSubscribed.bytes };
+		listChanged(subscription);
 		subscription.members.splice(subscription.members.indexOf(member), 1);
 		index.delete(number);
 		return { xml: listDocument('users', 'user', [{ msisdn: member.msisdn, network: member.network, enabled: false }]) };
 	},
 
-	'/subscriptionapi/viewsubscriptionusers'(state, query) {
+	'/subscriptionapi/viewsubscriptionusers'(state, query, { renderListsOnce = false } = {}) {
 		const account = subscriptionUser(state, query);
 		const subscription = findSubscription(state, account, query);
-		// Only current members, always enabled=true (SPEC 4.8); removed numbers are gone from `members`.
-		// The list as it is now, written as it is generated (a million members is never one string).
-		const users = subscription.members.slice();
-		const fields = function* () {
-			for (const m of users) yield { msisdn: m.msisdn, network: m.network, enabled: true, startDate: m.startDate };
-		};
-		return { pieces: listDocumentPieces('users', 'user', fields()) };
+		return { pieces: renderListsOnce ? renderedList(subscription) : usersPieces(subscription) };
 	},
 
 	'/subscriptionapi/viewusersubscriptions'(state, query) {
@@ -153,4 +149,35 @@ function memberIndex(subscription) {
 		memberIndexes.set(subscription.members, index);
 	}
 	return index;
+}
+
+/**
+ * The answer of viewsubscriptionusers: only current members, always enabled=true (SPEC 4.8);
+ * removed numbers are gone from `members`. The list as it is now, written as it is generated (a
+ * million members is never one string).
+ */
+function usersPieces(subscription) {
+	const users = subscription.members.slice();
+	const fields = function* () {
+		for (const m of users) yield { msisdn: m.msisdn, network: m.network, enabled: true, startDate: m.startDate };
+	};
+	return listDocumentPieces('users', 'user', fields());
+}
+
+/**
+ * renderListsOnce: the answer's bytes, rendered at the first request and kept while the list is
+ * the same array with the same changes (the API's Add User and Remove User change it in place and
+ * count here; a seed, a reset, a STOP and POST /_emulator/members give it a new array).
+ */
+const renderedLists = new WeakMap();
+const listChanges = new WeakMap();
+const listChanged = (subscription) => listChanges.set(subscription, (listChanges.get(subscription) ?? 0) + 1);
+function renderedList(subscription) {
+	const changes = listChanges.get(subscription) ?? 0;
+	let rendered = renderedLists.get(subscription.members);
+	if (rendered?.changes !== changes) {
+		rendered = { changes, pieces: [...usersPieces(subscription)].map(latin1Bytes) };
+		renderedLists.set(subscription.members, rendered);
+	}
+	return rendered.pieces;
 }

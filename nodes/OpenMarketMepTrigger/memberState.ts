@@ -52,13 +52,18 @@ export class NumberCollector {
 			this.other.add(msisdn);
 			return false;
 		}
+		this.addNumber(Number(msisdn));
+		return true;
+	}
+
+	/** Adds one international number, already a number (the byte reader's). */
+	addNumber(value: number): void {
 		if (this.length === this.numbers.length) {
 			const grown = new Float64Array(this.numbers.length * 2);
 			grown.set(this.numbers);
 			this.numbers = grown;
 		}
-		this.numbers[this.length++] = Number(msisdn);
-		return true;
+		this.numbers[this.length++] = value;
 	}
 
 	/** The list, sorted and each number once. */
@@ -77,6 +82,46 @@ export class NumberCollector {
 export function holds(list: MemberNumbers, msisdn: string): boolean {
 	return placeIn(list, msisdn) >= 0;
 }
+
+/**
+ * Whether a list holds an international number, for a million looks in a row (a poll asks it of
+ * every member it reads). A binary search of a million numbers (8 MB) misses the processor's cache
+ * at almost every one of its 20 steps: it was the largest part of reading a list as bytes. Here
+ * every 64th number is kept apart (16,000 of them, 128 KB, which stay in the cache), searched
+ * first, and then only the 64 numbers of one block.
+ */
+export class NumberLookup {
+	private readonly firsts: Float64Array;
+
+	constructor(private readonly numbers: Float64Array) {
+		this.firsts = new Float64Array(Math.ceil(numbers.length / BLOCK));
+		for (let block = 0; block < this.firsts.length; block++) this.firsts[block] = numbers[block * BLOCK];
+	}
+
+	has(value: number): boolean {
+		const { firsts, numbers } = this;
+		// The last block whose first number is ≤ value.
+		let low = 0;
+		let high = firsts.length - 1;
+		if (high < 0 || value < firsts[0]) return false;
+		while (low < high) {
+			const middle = (low + high + 1) >>> 1;
+			if (firsts[middle] <= value) low = middle;
+			else high = middle - 1;
+		}
+		let from = low * BLOCK;
+		let to = Math.min(numbers.length, from + BLOCK) - 1;
+		while (from <= to) {
+			const middle = (from + to) >>> 1;
+			if (numbers[middle] === value) return true;
+			if (numbers[middle] < value) from = middle + 1;
+			else to = middle - 1;
+		}
+		return false;
+	}
+}
+
+const BLOCK = 64;
 
 /** A number's place in a list (its international numbers, then the others), or -1 when it holds none. */
 export function placeIn(list: MemberNumbers, msisdn: string): number {

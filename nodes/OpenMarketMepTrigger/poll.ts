@@ -16,7 +16,7 @@ import { Slices, STEPS_PER_LOOK } from '../OpenMarketMep/shared/slices';
 import { MepFormatError } from '../OpenMarketMep/shared/xml';
 import { MepConnection, RunStop } from '../OpenMarketMep/shared/transport';
 import type { RunState } from '../OpenMarketMep/shared/transport';
-import { byNumber, compareMembers, compareText, decodeMembers, encodeMembers, holds, NumberCollector, readState, sortOldestFirst, STATE_FORMAT } from './memberState';
+import { byNumber, compareMembers, compareText, decodeMembers, encodeMembers, holds, NumberCollector, NumberLookup, readState, sortOldestFirst, STATE_FORMAT } from './memberState';
 import type { MemberNumbers, StoredMembers, TriggerState } from './memberState';
 
 export type MemberEvent = 'joined' | 'left';
@@ -156,17 +156,32 @@ class SubscriptionRead {
 	/** Fetch Test Event: the latest members (start date, newest first). */
 	latest: Member[] = [];
 
+	/** The known international numbers, for a look per member read as bytes. */
+	private readonly lookup?: NumberLookup;
+
 	constructor(
 		private readonly keep: Keep,
 		private readonly known?: MemberNumbers,
-	) {}
+	) {
+		if (keep === 'joiners' && known !== undefined) this.lookup = new NumberLookup(known.numbers);
+	}
 
 	/** Where one try's answer goes: a retry reads the list again from its start. */
 	sink(): ElementSink {
 		this.numbers = new NumberCollector();
 		this.joiners = new MemberMap();
 		this.latest = [];
-		return (element) => this.add(element);
+		const sink: ElementSink = (element) => this.add(element);
+		// A member whose details are not kept is its number alone: read as bytes, no string or object for it.
+		sink.numbers = (value) => this.addNumber(value);
+		return sink;
+	}
+
+	/** A member's international number; false when its details are kept too (it then comes to `add`). */
+	private addNumber(value: number): boolean {
+		if (this.keep !== 'none' && (this.keep !== 'joiners' || !(this.lookup as NumberLookup).has(value))) return false;
+		this.numbers.addNumber(value);
+		return true;
 	}
 
 	private add(element: IDataObject): void {

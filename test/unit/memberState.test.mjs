@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { prng } from '../../emulator/faults.mjs';
 import { loadSource } from '../helpers/source.mjs';
 
-const { NumberCollector, byNumber, compareMembers, encodeMembers, decodeMembers, holds } = loadSource('nodes/OpenMarketMepTrigger/memberState.ts');
+const { NumberCollector, NumberLookup, byNumber, compareMembers, encodeMembers, decodeMembers, holds } = loadSource('nodes/OpenMarketMepTrigger/memberState.ts');
 const { Slices, sortNumbers, sortSliced } = loadSource('nodes/OpenMarketMep/shared/slices.ts');
 
 /** A list as the trigger holds it, from numbers in any order, with repeats. */
@@ -118,4 +118,17 @@ test('members oldest first: the order comparing them gives, whether MEP-formatte
 	const dates = ['2025-06-15 12:00:00', '2025-06-15 12:00:01', '2019-01-01 00:00:00'];
 	const many = [...new Set(Array.from({ length: 40_000 }, () => String(1_000_000 + Math.floor(random() * 1e14))))].map((number) => ({ msisdn: number, startDate: dates[Math.floor(random() * dates.length)] }));
 	expect(await sortOldestFirst(many, new Slices())).toEqual([...many].sort(oldestFirst));
+});
+
+test('NumberLookup (a look per member read as bytes) answers as a search of the whole list, at every block edge', async () => {
+	const random = prng(11);
+	for (const size of [0, 1, 2, 63, 64, 65, 127, 128, 129, 1000, 4097]) {
+		const list = await listOf(Array.from({ length: size }, () => String(447700000000 + Math.floor(random() * 1e6) * 3)));
+		const lookup = new NumberLookup(list.numbers);
+		// Every member (among them the first and last of each block of 64), and the numbers beside each.
+		for (const member of list.numbers) {
+			for (const value of [member - 1, member, member + 1]) expect([size, value, lookup.has(value)]).toEqual([size, value, holds(list, String(value))]);
+		}
+		expect(lookup.has(447700000000 - 1)).toBe(false);
+	}
 });

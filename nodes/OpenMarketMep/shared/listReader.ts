@@ -78,6 +78,15 @@ export class ListReader {
 		return this.building;
 	}
 
+	/**
+	 * Takes over from the byte reader (memberBytes.ts), which read `members` list elements whole
+	 * (each with its one `key`) and hands over the text that brings saxes to where it stopped.
+	 */
+	resume(members: number): void {
+		this.elements = members;
+		this.keys = this.key === undefined ? 0 : members;
+	}
+
 	/** The next piece of the answer's text. */
 	write(text: string): void {
 		this.parser.write(text);

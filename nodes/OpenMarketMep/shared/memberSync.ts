@@ -4,6 +4,7 @@ import type { MemberNumbers, StoredMembers } from '../../OpenMarketMepTrigger/me
 import { monotonicNow } from './clock';
 import { countryOfMsisdn } from './msisdn';
 import type { CallOutcome, MepOperation, MepRequest, PlannedChange, RunPlan, RunTools } from './operation';
+import type { ElementSink } from './reading';
 import type { Slices } from './slices';
 import { STEPS_PER_LOOK } from './slices';
 import { MepFormatError } from './xml';
@@ -189,12 +190,18 @@ export async function planSync(tools: RunTools, wanted: Array<{ itemIndex: numbe
 		let current = new NumberCollector();
 		await tools.readList(request, () => {
 			current = new NumberCollector();
-			return (element) => {
+			const sink: ElementSink = (element) => {
 				const msisdn = typeof element.msisdn === 'string' ? element.msisdn.trim() : '';
 				// Never a list in which someone seems to be missing: every member must have a number.
 				if (msisdn === '') throw new MepFormatError('a <user> in the answer has no <msisdn>');
 				current.add(msisdn);
 			};
+			// Only numbers are wanted: a list in MEP's plain form is read as bytes, each number straight into the collector.
+			sink.numbers = (value) => {
+				current.addNumber(value);
+				return true;
+			};
+			return sink;
 		});
 		const members = await current.members(slices);
 		const readMs = monotonicNow() - readFrom;

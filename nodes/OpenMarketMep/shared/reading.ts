@@ -5,6 +5,7 @@ import { isMepRejectionText, mepAnswerError } from './errors';
 import type { FailureContext } from './errors';
 import { invokeAnswerError } from './invoke';
 import { ListReader } from './listReader';
+import { MemberBytes } from './memberBytes';
 import { Slices } from './slices';
 import type { MepAnswer, MepApi, MepOperation, MepRequest } from './operation';
 import type { ItemTries } from './retries';
@@ -45,8 +46,13 @@ export function outputOf(operation: MepOperation, answer: MepAnswer, request: Me
 	}
 }
 
-/** Where a streamed list's elements go, one by one; false when no more are wanted (the read then ends, and the connection with it). */
-export type ElementSink = (element: IDataObject) => boolean | void;
+/**
+ * Where a streamed list's elements go, one by one; false when no more are wanted (the read then
+ * ends, and the connection with it). With `numbers`, a member list in ISO-8859-1 is read from its
+ * bytes (memberBytes.ts): a member whose number is an international one goes there as that number
+ * alone, and comes here only when `numbers` answers false.
+ */
+export type ElementSink = ((element: IDataObject) => boolean | void) & { numbers?: (value: number) => boolean };
 
 /** The bytes of an answer's start that decide how it is read, and that errors quote. */
 const HEAD_BYTES = 512;
@@ -54,6 +60,8 @@ const HEAD_BYTES = 512;
 const WHOLE_MAX_BYTES = 1024 * 1024;
 /** At most this much text is handed to the XML reader at once (a few milliseconds of work). */
 const PIECE_CHARS = 16 * 1024;
+/** At most this many bytes are handed to the byte reader at once (about a millisecond of work). */
+const PIECE_BYTES = 64 * 1024;
 
 /** An answer's body as n8n hands it over with `encoding: 'stream'` (a Node.js Readable; not imported: the community rules allow no 'stream'). */
 interface BodyStream {
@@ -146,20 +154,43 @@ export async function readListAnswer(response: IN8nHttpFullResponse, list: NonNu
 		const reader = new ListReader(list.root, list.child, limits.sink ?? ((element) => elements.push(element) < limit), list.key);
 		let decode: (chunk: Buffer) => string;
 		const slices = new Slices();
-		/** Writes a piece of the answer; false once no more elements are wanted. */
-		const write = async (chunk: Buffer): Promise<boolean> => {
-			const text = decode(chunk);
+		/** Writes text to the XML reader; false once no more elements are wanted. */
+		const writeText = async (text: string): Promise<boolean> => {
 			for (let at = 0; at < text.length && reader.wanted; at += PIECE_CHARS) {
 				reader.write(at === 0 && text.length <= PIECE_CHARS ? text : text.slice(at, at + PIECE_CHARS));
 				await slices.turn();
 			}
 			return reader.wanted;
 		};
+		// A member list in ISO-8859-1 whose sink takes numbers: read as bytes, until anything unexpected hands it to the XML reader.
+		const numbers = limits.sink?.numbers;
+		let bytes = numbers !== undefined && LATIN1_NAMES.includes(charset) ? new MemberBytes({ numbers, element: limits.sink as ElementSink }, list.root, list.child) : undefined;
+		/** The XML reader takes over where the byte reader stopped, `rest` after what it hands over. */
+		const handOver = async (from: MemberBytes, rest: string): Promise<boolean> => {
+			bytes = undefined;
+			reader.resume(from.members);
+			return await writeText(from.handOver + rest);
+		};
+		/** Writes a piece of the answer; false once no more elements are wanted. */
+		const write = async (chunk: Buffer): Promise<boolean> => {
+			const byteReader = bytes;
+			if (byteReader === undefined) return await writeText(decode(chunk));
+			for (let at = 0; at < chunk.length; at += PIECE_BYTES) {
+				byteReader.write(at === 0 && chunk.length <= PIECE_BYTES ? chunk : chunk.subarray(at, at + PIECE_BYTES));
+				if (!byteReader.reading) return await handOver(byteReader, chunk.toString('latin1', Math.min(chunk.length, at + PIECE_BYTES)));
+				if (!byteReader.wanted) return false;
+				await slices.turn();
+			}
+			return true;
+		};
 		answer.text = decodeStart(headText);
 		const readAll = async () => {
 			decode = decoderFor(charset); // a character set it cannot read: an answer that could not be read
 			if (!(await write(head.subarray(bomBytes)))) return;
 			for (let chunk = ended ? undefined : await next(); chunk; chunk = await next()) if (!(await write(chunk))) return;
+			const byteReader = bytes;
+			if (byteReader?.end()) return; // a whole list, as MEP writes it
+			if (byteReader !== undefined && !(await handOver(byteReader, ''))) return;
 			reader.end();
 		};
 		// A list that is not one is an answer that could not be read; a failed connection is no answer (thrown).
