@@ -54,7 +54,7 @@ const { values: options } = parseArgs({
 const RATE_LIMIT = { latencyMs: 20, perSecond: 300 };
 /** The two shapes of MEP's rate limit the node is checked on: a count per wall-clock second, and a token bucket (half a second's burst). */
 const rateLimited = (shape) => [{ latencyMs: RATE_LIMIT.latencyMs, rateLimit: { perSecond: RATE_LIMIT.perSecond, ...(shape === 'bucket' ? { shape } : {}) } }];
-const isTogether = (kind) => kind === 'together' || kind === 'togetherBucket';
+const isTogether = (kind) => kind === 'together' || kind === 'togetherBucket' || kind === 'togetherOpen';
 const QUEUE = { latencyMs: 20, concurrency: 10 };
 const WAN_DELAY_MS = 50;
 const TOGETHER_RUNS = 3;
@@ -71,6 +71,8 @@ const KINDS = {
 	wan: () => ({ faults: [], target: 'wan', rows: ['mepDefault', 'mepFixed100', 'mepFixed200', 'httpRequest'] }),
 	together: () => ({ faults: rateLimited('second'), target: 'emulator', rows: ['together'] }),
 	togetherBucket: () => ({ faults: rateLimited('bucket'), target: 'emulator', rows: ['together'] }),
+	// The same runs on an MEP without a limit: how fast n8n itself runs three at once on this machine.
+	togetherOpen: () => ({ faults: [{ latencyMs: RATE_LIMIT.latencyMs }], target: 'emulator', rows: ['together'] }),
 	// One-item executions at once; each row sets its own MEP (bench/burst.mjs).
 	burst: () => ({ faults: undefined, target: 'emulator', rows: BURST_ROW_KEYS }),
 };
@@ -510,6 +512,7 @@ const SCENARIO_TITLES = {
 	wan: () => `a WAN-like MEP: the emulator over HTTPS behind a proxy adding ${WAN_DELAY_MS} ms each way`,
 	together: () => `${TOGETHER_RUNS} runs side by side in one n8n, rate-limited MEP (429 above ${RATE_LIMIT.perSecond} in a second, ${RATE_LIMIT.latencyMs} ms)`,
 	togetherBucket: () => `${TOGETHER_RUNS} runs side by side in one n8n, rate-limited MEP (token bucket, ${RATE_LIMIT.perSecond}/s, ${RATE_LIMIT.latencyMs} ms)`,
+	togetherOpen: () => `${TOGETHER_RUNS} runs side by side in one n8n, an MEP without a limit (${RATE_LIMIT.latencyMs} ms): n8n's own pace`,
 };
 
 function printTables(report) {
@@ -779,9 +782,12 @@ function printTargets(report) {
 		const together = report.tables.find((t) => t.kind === kind);
 		const r = row(together, 'together');
 		if (!r) continue;
+		// What n8n itself manages with three runs at once, when measured: the ceiling under MEP's limit on this machine.
+		const open = row(report.tables.find((t) => t.kind === 'togetherOpen'), 'together');
+		const ceiling = open ? `; without a limit n8n ran them at ${fmt(open.sendingItemsPerSecondMedian)} items/s while sending` : '';
 		target(
 			`${TOGETHER_RUNS} runs of ${fmt(together.n)} side by side, rate-limited MEP (${shape}): together ≥ 90% of ${RATE_LIMIT.perSecond} items/s while sending, none below 20% of the total`,
-			`${capped(r, RATE_LIMIT.perSecond)}; slowest run ${pct(r.smallestShare)} of the total`,
+			`${capped(r, RATE_LIMIT.perSecond)}; slowest run ${pct(r.smallestShare)} of the total${ceiling}`,
 			r.sendingItemsPerSecondMedian >= 0.9 * RATE_LIMIT.perSecond && r.smallestShare >= 0.2,
 		);
 	}
@@ -860,12 +866,19 @@ function printTargets(report) {
 		);
 	}
 	if (report.webhookPolls?.after) {
+		// Issue 30: every poll (the first, at n8n's start, too) within 5 s, and the webhook's p99 within 200 ms during each.
+		const figure = (w) => {
+			const polls = w.pollMs.map((ms) => (ms === null ? '–' : fmt(ms / 1000, 1))).join(', ');
+			const p99 = (summary) => (summary.p99Ms === null ? 'no answer' : `${fmt(summary.p99Ms)} ms`);
+			return `polls ${polls} s; webhook p99 ${p99(w.duringPolls)} during polls (max ${fmt(w.duringPolls.maxMs ?? 0)} ms), ${p99(w.duringBaselinePoll)} during the first; ${w.failed} of ${fmt(w.requests)} requests failed`;
+		};
 		const w = report.webhookPolls.after;
-		const d = w.duringPolls;
+		const within = (summary) => summary.p99Ms !== null && summary.p99Ms <= 200;
+		const before = report.webhookPolls.before ? ` (before: ${figure(report.webhookPolls.before)})` : '';
 		target(
-			`In n8n 2.41, the trigger polling ${fmt(w.members)} members every minute: a webhook called ${w.ratePerSecond}/s answers within 200 ms at the 99th percentile during polls`,
-			d.p99Ms === null ? `no answer during ${w.scheduledPollsCovered} polls` : `p99 ${fmt(d.p99Ms)} ms (max ${fmt(d.maxMs)} ms) over ${w.scheduledPollsCovered} polls; ${w.failed} of ${fmt(w.requests)} requests failed`,
-			w.target.met,
+			`In n8n 2.41, the trigger polling ${fmt(w.members)} members every minute: every poll ≤ 5 s, the first at n8n's start included; a webhook called ${w.ratePerSecond}/s answers within 200 ms at the 99th percentile during polls, the first included`,
+			`${figure(w)}${before}`,
+			w.target.met && within(w.duringBaselinePoll) && w.pollMs.every((ms) => ms !== null && ms <= 5000),
 		);
 	}
 	console.log('### Targets\n');

@@ -21,7 +21,7 @@
 //
 // Prints one JSON line on stdout (progress on stderr). Usage:
 //   node bench/webhook-during-polls.mjs [--members 1000000] [--minutes 3.5] [--tarball path] [--rate 10]
-//                                      [--keep-alive] [--raw requests.json]
+//                                      [--keep-alive] [--raw requests.json] [--trace-gc]
 // Each request on a new connection, as sign-ups from different people come (--keep-alive: over
 // kept-alive connections, as a proxy in front of n8n sends them; a connection n8n closes as it
 // idles out can then fail a request with ECONNRESET).
@@ -46,6 +46,7 @@ const { values } = parseArgs({
 		rate: { type: 'string', default: '10' },
 		'keep-alive': { type: 'boolean', default: false },
 		raw: { type: 'string' }, // a file for every request and poll (JSON), to look closer
+		'trace-gc': { type: 'boolean', default: false }, // n8n under --trace-gc: its collections' pauses beside the slowest answers
 	},
 });
 const members = Number(values.members);
@@ -166,7 +167,8 @@ async function main() {
 		n8nLogs.length = 0;
 
 		log('Starting n8n…');
-		server = await startN8nServer(env, { timeoutMs: 300_000 });
+		const spawnedAt = Date.now();
+		server = await startN8nServer(env, { timeoutMs: 300_000, nodeArgs: values['trace-gc'] ? ['--trace-gc'] : [] });
 		const pid = server.child.pid;
 		const url = `${server.url}/webhook/${WEBHOOK_PATH}`;
 		await waitUntilLive(url, 300_000);
@@ -300,6 +302,7 @@ async function main() {
 			n8nWarningsAndErrors: problems.slice(0, 10),
 			rssAtLiveMiB: mib(rssAtLiveKiB),
 			peakRssMiB: mib(peakRssKiB),
+			...(values['trace-gc'] ? { gc: gcBesideSlowest(server.log.text, spawnedAt, during) } : {}),
 			target: { what: 'p99 during polls ≤ 200 ms', met: duringPolls.p99Ms !== null && duringPolls.p99Ms <= 200 && scheduled.length >= 1 },
 		};
 		if (scheduled.length < 2) log(`Warning: only ${scheduled.length} polls after the baseline were covered (wanted 2): raise --minutes`);
@@ -322,3 +325,27 @@ main().catch((error) => {
 	console.error(error);
 	process.exitCode = 1;
 });
+
+/**
+ * n8n's garbage collections (--trace-gc lines: "[pid:addr] 12345 ms: Mark-Compact 1200.5 (1300.2)
+ * -> 800.1 (900.3) MB, pooled: 0 MB, 850.23 / 0.00 ms …") of 50 ms or more, on the wall clock
+ * (their times count from the process's start, about when it was spawned), and for the ten
+ * slowest answers during polls, the collections' pause within each.
+ */
+function gcBesideSlowest(text, spawnedAt, during) {
+	const pauses = [];
+	for (const match of text.matchAll(/^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: ([A-Za-z-]+(?: \(reduce\))?) [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/gm)) {
+		const ms = Number(match[4]);
+		// The line is written as the pause ends.
+		if (ms >= 50) pauses.push({ at: spawnedAt + Number(match[1]), kind: match[2], ms: Math.round(ms), heapAfterMB: Math.round(Number(match[3])) });
+	}
+	const slowest = [...during].sort((a, b) => b.ms - a.ms).slice(0, 10);
+	return {
+		pausesOver50ms: pauses.length,
+		longest: [...pauses].sort((a, b) => b.ms - a.ms).slice(0, 5).map(({ at, ...p }) => ({ ...p, at: new Date(at).toISOString() })),
+		slowestAnswers: slowest.map((r) => {
+			const within = pauses.filter((p) => p.at - p.ms < r.endAt && p.at > r.sentAt);
+			return { ms: Math.round(r.ms), gcPauseMs: within.reduce((sum, p) => sum + p.ms, 0), gcKinds: [...new Set(within.map((p) => p.kind))] };
+		}),
+	};
+}

@@ -295,7 +295,7 @@ export async function startProcess(command, args, { what = path.basename(command
  * Starts a long-running n8n command (`start`, `worker`) and waits until `ready(log)` holds (by
  * default: the server is ready and its REST API answers); answers { url, log, stop(), kill() }.
  */
-export async function startN8nProcess(args, env, { timeoutMs = 120_000, ready, stopGraceMs = 15_000 } = {}) {
+export async function startN8nProcess(args, env, { timeoutMs = 120_000, ready, stopGraceMs = 15_000, nodeArgs = [] } = {}) {
 	const url = `http://127.0.0.1:${env.N8N_PORT}`;
 	const serverReady = async () => {
 		try {
@@ -307,7 +307,8 @@ export async function startN8nProcess(args, env, { timeoutMs = 120_000, ready, s
 			return false; // not listening yet
 		}
 	};
-	const handle = await startProcess(path.join(n8n.nodeBin, 'node'), [n8n.n8nBin, ...args], {
+	// `nodeArgs` go to Node itself (e.g. --trace-gc).
+	const handle = await startProcess(path.join(n8n.nodeBin, 'node'), [...nodeArgs, n8n.n8nBin, ...args], {
 		what: `n8n ${args.join(' ')}`,
 		env,
 		cwd: env.N8N_USER_FOLDER,
